@@ -1,0 +1,22 @@
+"""AWS wire protocols driven by botocore's service models; no service-specific code lives here."""
+
+from .errors import NotModified, ServiceError
+from .models import load_service_model
+from .parser import parse_params, validate_params
+from .request import HttpRequest, HttpResponse
+from .router import OperationRouter
+from .serializer import WireOptions, serialize_error, serialize_output
+
+__all__ = [
+    "HttpRequest",
+    "HttpResponse",
+    "NotModified",
+    "OperationRouter",
+    "ServiceError",
+    "WireOptions",
+    "load_service_model",
+    "parse_params",
+    "serialize_error",
+    "serialize_output",
+    "validate_params",
+]

@@ -1,0 +1,133 @@
+"""Find the operation an HTTP request calls, from the service model alone."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from botocore.model import OperationModel, ServiceModel
+
+from .errors import ServiceError
+from .request import HttpRequest
+
+_LABEL = re.compile(r"\{([^}]+?)(\+?)\}")
+# Newer models add ?x-id=Op to request URIs; older clients never send it.
+_IGNORED_QUERY_LITERALS = {"x-id"}
+
+
+@dataclass
+class _Route:
+    op: OperationModel
+    method: str
+    pattern: re.Pattern
+    labels: dict[str, tuple[str, bool]]  # regex group -> (label name, greedy)
+    query_literals: list[tuple[str, str | None]]
+    required_query: list[str]
+    required_headers: list[str]
+    literal_len: int
+
+    def score(self) -> tuple:
+        deprecated = 1 if self.op.deprecated else 0
+        return (
+            len(self.query_literals),
+            len(self.required_query) + len(self.required_headers),
+            -deprecated,
+            self.literal_len,
+        )
+
+
+class OperationRouter:
+    """Maps (method, path, query, headers) or a target/action name to an operation."""
+
+    def __init__(self, model: ServiceModel) -> None:
+        self.model = model
+        self.protocol = model.protocol
+        self._by_name = {name: model.operation_model(name) for name in model.operation_names}
+        self._routes: dict[str, list[_Route]] = {}
+        if self.protocol in ("rest-json", "rest-xml"):
+            for op in self._by_name.values():
+                route = _compile(op)
+                self._routes.setdefault(route.method, []).append(route)
+            for routes in self._routes.values():
+                routes.sort(key=_Route.score, reverse=True)
+
+    def by_name(self, name: str) -> OperationModel | None:
+        return self._by_name.get(name)
+
+    def match_rest(self, req: HttpRequest, path: str) -> tuple[OperationModel, dict[str, str]]:
+        """The best-scoring route for a rest request; `path` is the raw (encoded) path."""
+        query = req.query_dict()
+        for route in self._routes.get(req.method, ()):
+            m = route.pattern.match(path)
+            if m is None:
+                continue
+            if not all(
+                k in query and (v is None or query[k] == v) for k, v in route.query_literals
+            ):
+                continue
+            if not all(k in query for k in route.required_query):
+                continue
+            if not all(h in req.headers for h in route.required_headers):
+                continue
+            labels = {}
+            for group, (name, greedy) in route.labels.items():
+                raw = m.group(group)
+                labels[name] = unquote(raw)
+            return route.op, labels
+        raise ServiceError(
+            "UnknownOperationException",
+            f"No {self.model.service_name} operation matches {req.method} {path}",
+            404,
+        )
+
+
+def _compile(op: OperationModel) -> _Route:
+    uri = op.http.get("requestUri", "/")
+    path, _, query = uri.partition("?")
+    literals: list[tuple[str, str | None]] = []
+    for part in filter(None, query.split("&")):
+        k, eq, v = part.partition("=")
+        if k not in _IGNORED_QUERY_LITERALS:
+            literals.append((k, v if eq else None))
+    regex = ["^"]
+    labels: dict[str, tuple[str, bool]] = {}
+    pos = 0
+    literal_len = 0
+    for i, m in enumerate(_LABEL.finditer(path)):
+        literal = path[pos : m.start()]
+        regex.append(re.escape(literal))
+        literal_len += len(literal)
+        group = f"g{i}"
+        greedy = m.group(2) == "+"
+        regex.append(f"(?P<{group}>.+)" if greedy else f"(?P<{group}>[^/]+)")
+        labels[group] = (m.group(1), greedy)
+        pos = m.end()
+    tail = path[pos:]
+    literal_len += len(tail)
+    regex.append(re.escape(tail.rstrip("/")))
+    regex.append("/?$")
+    required_query: list[str] = []
+    required_headers: list[str] = []
+    shape = op.input_shape
+    if shape is not None:
+        required = set(shape.required_members)
+        for name, member in shape.members.items():
+            if name not in required:
+                continue
+            loc = member.serialization.get("location")
+            where = member.serialization.get("name", name)
+            if loc == "querystring":
+                required_query.append(where)
+            elif loc == "header":
+                required_headers.append(where.lower())
+    return _Route(
+        op=op,
+        method=op.http.get("method", "POST"),
+        pattern=re.compile("".join(regex)),
+        labels=labels,
+        query_literals=literals,
+        required_query=required_query,
+        required_headers=required_headers,
+        literal_len=literal_len,
+    )

@@ -1,0 +1,1 @@
+"""One folder per AWS service; each provider method implements one operation."""

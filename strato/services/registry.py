@@ -1,0 +1,34 @@
+"""The services Strato hosts: their model, wire options and provider, looked up by name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.model import ServiceModel
+
+from ..protocol import OperationRouter, WireOptions, load_service_model
+
+
+@dataclass
+class ServiceSpec:
+    name: str  # botocore's service name
+    provider_factory: Callable[[Any], Any]
+    wire: WireOptions = field(default_factory=WireOptions)
+    validation_error_code: str = "ValidationException"
+    model_name: str | None = None
+
+    def __post_init__(self) -> None:
+        self.model: ServiceModel = load_service_model(self.model_name or self.name)
+        self.router = OperationRouter(self.model)
+        md = self.model.metadata
+        self.protocol: str = self.model.protocol
+        self.signing_name: str = md.get("signingName") or md.get("endpointPrefix") or self.name
+        self.target_prefix: str | None = md.get("targetPrefix")
+
+
+def hosted_services() -> list[ServiceSpec]:
+    from .s3 import SPEC as S3
+
+    return [S3]

@@ -1,0 +1,13 @@
+"""Durable state: the store interface and its embedded SQLite backend."""
+
+from . import keys
+from .base import BlobInfo, BlobStore, Store, Transaction
+from .sqlite import SqliteStore
+
+
+def open_store(state_dir: str) -> Store:
+    """Open the configured backend (only the embedded one exists today)."""
+    return SqliteStore(state_dir)
+
+
+__all__ = ["BlobInfo", "BlobStore", "SqliteStore", "Store", "Transaction", "keys", "open_store"]

@@ -1,0 +1,152 @@
+"""The embedded store: SQLite in WAL mode for records, a blob directory for bytes."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from .blobs import FileBlobStore
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS kv (
+    ns TEXT NOT NULL,
+    k BLOB NOT NULL,
+    v TEXT NOT NULL,
+    PRIMARY KEY (ns, k)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS blob_refs (
+    id TEXT PRIMARY KEY
+) WITHOUT ROWID;
+"""
+
+_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+_loads = json.loads
+
+
+class SqliteStore:
+    """One connection guarded by a lock; writes outside a transaction commit at once."""
+
+    def __init__(self, state_dir: str) -> None:
+        os.makedirs(state_dir, exist_ok=True)
+        self.state_dir = state_dir
+        self._db = sqlite3.connect(
+            os.path.join(state_dir, "strato.db"),
+            isolation_level=None,
+            check_same_thread=False,
+        )
+        self._db.execute("PRAGMA journal_mode=WAL")
+        # NORMAL survives a process crash (kill -9); only power loss can drop the last commits.
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._released: list[str] = []
+        self.blobs = FileBlobStore(os.path.join(state_dir, "blobs"))
+        self._collect_orphan_blobs()
+
+    # -- records ---------------------------------------------------------
+    def get(self, ns: str, key: bytes) -> Any | None:
+        with self._lock:
+            row = self._db.execute("SELECT v FROM kv WHERE ns=? AND k=?", (ns, key)).fetchone()
+        return None if row is None else _loads(row[0])
+
+    def put(self, ns: str, key: bytes, value: Any) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO kv (ns, k, v) VALUES (?, ?, ?)", (ns, key, _dumps(value))
+            )
+
+    def delete(self, ns: str, key: bytes) -> bool:
+        with self._lock:
+            cur = self._db.execute("DELETE FROM kv WHERE ns=? AND k=?", (ns, key))
+        return cur.rowcount > 0
+
+    def scan(
+        self,
+        ns: str,
+        lo: bytes = b"",
+        hi: bytes | None = None,
+        *,
+        reverse: bool = False,
+        limit: int | None = None,
+    ) -> Iterator[tuple[bytes, Any]]:
+        sql = "SELECT k, v FROM kv WHERE ns=? AND k>=?"
+        args: list[Any] = [ns, lo]
+        if hi is not None:
+            sql += " AND k<?"
+            args.append(hi)
+        sql += " ORDER BY k DESC" if reverse else " ORDER BY k"
+        if limit is not None:
+            sql += " LIMIT ?"
+            args.append(limit)
+        with self._lock:
+            rows = self._db.execute(sql, args).fetchall()
+        for k, v in rows:
+            yield k, _loads(v)
+
+    def count(self, ns: str, lo: bytes = b"", hi: bytes | None = None) -> int:
+        sql = "SELECT count(*) FROM kv WHERE ns=? AND k>=?"
+        args: list[Any] = [ns, lo]
+        if hi is not None:
+            sql += " AND k<?"
+            args.append(hi)
+        with self._lock:
+            return self._db.execute(sql, args).fetchone()[0]
+
+    # -- transactions and blobs -----------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[SqliteStore]:
+        """All writes inside commit together or not at all; nested use joins the outer one."""
+        with self._lock:
+            outer = self._depth == 0
+            if outer:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._released = []
+            self._depth += 1
+            try:
+                yield self
+            except BaseException:
+                self._depth -= 1
+                if outer:
+                    self._db.execute("ROLLBACK")
+                    self._released = []
+                raise
+            self._depth -= 1
+            if outer:
+                self._db.execute("COMMIT")
+                released, self._released = self._released, []
+                for blob_id in released:
+                    self.blobs.remove(blob_id)
+
+    def attach_blob(self, blob_id: str) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR IGNORE INTO blob_refs (id) VALUES (?)", (blob_id,))
+
+    def release_blob(self, blob_id: str) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM blob_refs WHERE id=?", (blob_id,))
+            if self._depth:
+                self._released.append(blob_id)
+            else:
+                self.blobs.remove(blob_id)
+
+    def discard_blob(self, blob_id: str) -> None:
+        """Remove a blob that was written but never attached (e.g. a failed precondition)."""
+        self.blobs.remove(blob_id)
+
+    def _collect_orphan_blobs(self) -> None:
+        # A crash between writing a blob and committing its record leaves an unreferenced file.
+        self.blobs.clear_tmp()
+        referenced = {r[0] for r in self._db.execute("SELECT id FROM blob_refs")}
+        for blob_id in list(self.blobs.all_ids()):
+            if blob_id not in referenced:
+                self.blobs.remove(blob_id)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()

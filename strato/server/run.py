@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 import sys
 import time
 
@@ -31,8 +33,13 @@ def serve(settings: Settings, *, announce=print) -> None:
         timeout_keep_alive=30,
     )
     server = uvicorn.Server(config)
+    # uvicorn re-raises SIGTERM after its graceful shutdown; we stop on our own handlers and exit 0.
+    server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign]
 
     async def main() -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, _request_exit, server)
         task = asyncio.create_task(server.serve())
         while not server.started and not task.done():
             await asyncio.sleep(0.005)
@@ -55,3 +62,10 @@ def serve(settings: Settings, *, announce=print) -> None:
             asyncio.run(main())
     finally:
         platform.close()
+
+
+def _request_exit(server: uvicorn.Server) -> None:
+    # A second Ctrl-C skips waiting for open connections.
+    if server.should_exit:
+        server.force_exit = True
+    server.should_exit = True

@@ -54,7 +54,7 @@ def _parse_rest(
 ) -> dict[str, Any]:
     params: dict[str, Any] = {}
     query = req.query
-    claimed_query = set()
+    claimed_query = _uri_query_literals(op)  # e.g. ?mode=import names the operation, not a param
     query_map_member = None
     body_members = []
     for name, member in shape.members.items():
@@ -125,6 +125,11 @@ def _parse_rest(
     return params
 
 
+def _uri_query_literals(op: OperationModel) -> set[str]:
+    query = op.http.get("requestUri", "").partition("?")[2]
+    return {part.partition("=")[0] for part in query.split("&") if part}
+
+
 def _parse_body(shape: Shape, body: bytes, protocol: str) -> Any:
     if protocol == "rest-json":
         return from_json(shape, json.loads(body))
@@ -190,7 +195,9 @@ def _message(kind: str, name: str, details: dict) -> str:
     if kind == "missing required field":
         member = details.get("required_name", "")
         path = f"{name}.{member}" if name else member
-        return f"Value null at '{_camel(path)}' failed to satisfy constraint: Member must not be null"
+        return (
+            f"Value null at '{_camel(path)}' failed to satisfy constraint: Member must not be null"
+        )
     value = details.get("param", details.get("value"))
     if kind == "invalid length":
         return (

@@ -27,6 +27,17 @@ class _Route:
     required_headers: list[str]
     literal_len: int
 
+    def has_literals(self, query: dict[str, str]) -> bool:
+        return all(k in query and (v is None or query[k] == v) for k, v in self.query_literals)
+
+    def has_required(self, req: HttpRequest, query: dict[str, str]) -> bool:
+        return all(k in query for k in self.required_query) and all(
+            h in req.headers for h in self.required_headers
+        )
+
+    def label_values(self, m: re.Match) -> dict[str, str]:
+        return {name: unquote(m.group(group)) for group, (name, _) in self.labels.items()}
+
     def score(self) -> tuple:
         deprecated = 1 if self.op.deprecated else 0
         return (
@@ -58,23 +69,21 @@ class OperationRouter:
     def match_rest(self, req: HttpRequest, path: str) -> tuple[OperationModel, dict[str, str]]:
         """The best-scoring route for a rest request; `path` is the raw (encoded) path."""
         query = req.query_dict()
+        # Routes come most query literals first. A request missing a required parameter still
+        # names its operation by path and literals (?attributes, ?uploads), and then fails
+        # validation as AWS does, rather than falling through to a looser route.
+        lax: tuple[_Route, re.Match] | None = None
         for route in self._routes.get(req.method, ()):
+            if lax is not None and len(route.query_literals) < len(lax[0].query_literals):
+                break
             m = route.pattern.match(path)
-            if m is None:
+            if m is None or not route.has_literals(query):
                 continue
-            if not all(
-                k in query and (v is None or query[k] == v) for k, v in route.query_literals
-            ):
-                continue
-            if not all(k in query for k in route.required_query):
-                continue
-            if not all(h in req.headers for h in route.required_headers):
-                continue
-            labels = {}
-            for group, (name, greedy) in route.labels.items():
-                raw = m.group(group)
-                labels[name] = unquote(raw)
-            return route.op, labels
+            if route.has_required(req, query):
+                return route.op, route.label_values(m)
+            lax = lax or (route, m)
+        if lax is not None:
+            return lax[0].op, lax[0].label_values(lax[1])
         raise ServiceError(
             "UnknownOperationException",
             f"No {self.model.service_name} operation matches {req.method} {path}",

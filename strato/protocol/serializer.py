@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from botocore.model import OperationModel, ServiceModel, Shape
@@ -124,7 +125,7 @@ def _xml_document(shape: Shape, value: Any, root: str, opts: WireOptions) -> str
     ns = f' xmlns="{opts.xml_namespace}"' if opts.xml_namespace else ""
     if shape.type_name == "structure" and len(value) == 1:
         # A root that is itself a scalar member, e.g. S3's <LocationConstraint>.
-        (only_name, only_value), = value.items()
+        ((only_name, only_value),) = value.items()
         member = shape.members[only_name]
         if member.serialization.get("name", only_name) == root and member.type_name not in (
             "structure",
@@ -143,10 +144,17 @@ def _header_value(member: Shape, value: Any) -> str:
         return str(format_scalar(t, value, member.serialization.get("timestampFormat", "rfc822")))
     if t == "list":
         items = [format_scalar(member.member.type_name, v) for v in value]
-        return ",".join(f'"{v}"' if ("," in v or '"' in v) else v for v in items)
+        return ",".join(_quote_header_item(v) for v in items)
     if t == "string" and member.serialization.get("jsonvalue"):
         return base64.b64encode(_dumps(value).encode()).decode()
     return format_scalar(t, value)
+
+
+def _quote_header_item(value: str) -> str:
+    """A list item as an RFC 9110 quoted-string when it holds a comma or a quote."""
+    if "," not in value and '"' not in value:
+        return value
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _query_body(
@@ -180,19 +188,40 @@ def serialize_error(
     if err.status == 304 or method == "HEAD":
         resp.headers.append(("x-amz-request-id", request_id))
         return resp
-    fields = _error_fields(model, err)
+    shape = _error_shape(model, err.code)
+    # Providers may name an error by its shape or by its code; clients match on the code.
+    code = shape.error_code if shape is not None else err.code
+    fields = {k: v for k, v in err.fields.items() if v is not None}
+    if shape is not None and protocol in ("rest-json", "rest-xml"):
+        for name, value in list(fields.items()):
+            member = shape.members.get(name)
+            if member is not None and member.serialization.get("location") == "header":
+                resp.headers.append(
+                    (member.serialization.get("name", name), _header_value(member, value))
+                )
+                del fields[name]
     if protocol in ("json", "rest-json"):
-        body = {"__type": err.code, "message": err.message, **fields}
+        if shape is not None:
+            fields = to_json(shape, {k: v for k, v in fields.items() if k in shape.members})
+        wire_type = code
+        if model.is_query_compatible:
+            # JSON clients match the shape name; botocore takes the legacy query code from the header.
+            wire_type = shape.name if shape is not None else code
+            fault = "Sender" if err.sender_fault else "Receiver"
+            resp.headers.append(("x-amzn-query-error", f"{code};{fault}"))
+        body = {"__type": wire_type, "message": err.message, **fields}
         resp.body = _dumps(body).encode()
-        ctype = "application/json" if protocol == "rest-json" else _json_content_type(model.metadata)
+        ctype = (
+            "application/json" if protocol == "rest-json" else _json_content_type(model.metadata)
+        )
         resp.headers += [
             ("Content-Type", ctype),
-            ("x-amzn-ErrorType", err.code),
+            ("x-amzn-ErrorType", wire_type),
             ("x-amzn-RequestId", request_id),
         ]
         return resp
-    extra = "".join(f"<{k}>{escape(str(v))}</{k}>" for k, v in fields.items())
-    head = f"<Code>{escape(err.code)}</Code><Message>{escape(err.message)}</Message>{extra}"
+    extra = _xml_error_fields(shape, fields)
+    head = f"<Code>{escape(code)}</Code><Message>{escape(err.message)}</Message>{extra}"
     if opts.bare_xml_errors:
         body = f"{XML_DECL}<Error>{head}<RequestId>{request_id}</RequestId><HostId>{request_id}</HostId></Error>"
         resp.headers.append(("x-amz-request-id", request_id))
@@ -210,13 +239,27 @@ def serialize_error(
     return resp
 
 
-def _error_fields(model: ServiceModel, err: ServiceError) -> dict[str, Any]:
-    if not err.fields:
-        return {}
-    try:
-        shape = model.shape_for(err.code)
-    except Exception:
-        shape = None
-    if shape is None or shape.type_name != "structure" or model.protocol not in ("json", "rest-json"):
-        return {k: v for k, v in err.fields.items() if v is not None}
-    return to_json(shape, {k: v for k, v in err.fields.items() if k in shape.members})
+def _error_shape(model: ServiceModel, code: str) -> Shape | None:
+    """The modeled exception for `code`, given as its wire code or its shape name."""
+    shape = model.shape_for_error_code(code)
+    if shape is None and code in _shape_names(model):
+        shape = model.shape_for(code)
+        if not shape.metadata.get("exception"):
+            return None
+    return shape if shape is not None and shape.type_name == "structure" else None
+
+
+@cache
+def _shape_names(model: ServiceModel) -> frozenset[str]:
+    return frozenset(model.shape_names)
+
+
+def _xml_error_fields(shape: Shape | None, fields: dict[str, Any]) -> str:
+    out: list[str] = []
+    for name, value in fields.items():
+        member = shape.members.get(name) if shape is not None else None
+        if member is None:
+            out.append(f"<{name}>{escape(str(value))}</{name}>")
+        else:
+            to_xml(member, value, member.serialization.get("name", name), out)
+    return "".join(out)

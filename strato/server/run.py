@@ -31,6 +31,7 @@ def serve(settings: Settings, *, announce=print) -> None:
         access_log=False,
         log_level=settings.log_level,
         timeout_keep_alive=30,
+        server_header=False,
     )
     server = uvicorn.Server(config)
     # uvicorn re-raises SIGTERM after its graceful shutdown; we stop on our own handlers and exit 0.

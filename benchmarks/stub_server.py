@@ -1,0 +1,150 @@
+"""A trivial S3-ish HTTP server: the client's own floor per operation.
+
+Every request gets a 200 (204 for DELETE). It keeps object bodies in a dict so
+GetObject returns the bytes that were put and the list calls return real XML
+with the same number of entries a real server would; it checks nothing (no
+auth, no validation, no persistence). What boto3 spends against it is what the
+client and the loopback socket cost, with next to nothing on the server side.
+
+    python3 benchmarks/stub_server.py --port 4599
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+from urllib.parse import parse_qs, unquote
+
+_NS = "http://s3.amazonaws.com/doc/2006-03-01/"
+_DATE = "2024-01-01T00:00:00.000Z"
+
+# bucket -> key -> list of (version_id, body, etag); last entry is the latest
+_store: dict[str, dict[str, list[tuple[str, bytes, str]]]] = {}
+_counter = 0
+
+
+def _xml(body: str) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    data = ('<?xml version="1.0" encoding="UTF-8"?>\n' + body).encode()
+    return 200, [(b"content-type", b"application/xml")], data
+
+
+def _esc(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _handle(method: str, path: str, query: str, body: bytes):
+    global _counter
+    parts = unquote(path).lstrip("/").split("/", 1)
+    bucket = parts[0]
+    key = parts[1] if len(parts) > 1 else ""
+    q = parse_qs(query, keep_blank_values=True)
+    if method == "DELETE":
+        return 204, [], b""
+    if not key:
+        if method == "PUT":
+            _store.setdefault(bucket, {})
+            return 200, [(b"location", f"/{bucket}".encode())], b""
+        if method == "GET" and "versions" in q:
+            prefix = q.get("prefix", [""])[0]
+            items = []
+            for k, versions in sorted(_store.get(bucket, {}).items()):
+                if not k.startswith(prefix):
+                    continue
+                for i, (vid, data, etag) in enumerate(reversed(versions)):
+                    items.append(
+                        f"<Version><Key>{_esc(k)}</Key><VersionId>{vid}</VersionId>"
+                        f"<IsLatest>{'true' if i == 0 else 'false'}</IsLatest>"
+                        f"<LastModified>{_DATE}</LastModified><ETag>{etag}</ETag>"
+                        f"<Size>{len(data)}</Size><StorageClass>STANDARD</StorageClass></Version>"
+                    )
+            return _xml(
+                f'<ListVersionsResult xmlns="{_NS}"><Name>{bucket}</Name><Prefix>{_esc(prefix)}'
+                f"</Prefix><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>"
+                + "".join(items)
+                + "</ListVersionsResult>"
+            )
+        if method == "GET" and q.get("list-type") == ["2"]:
+            prefix = q.get("prefix", [""])[0]
+            max_keys = int(q.get("max-keys", ["1000"])[0])
+            keys = [k for k in sorted(_store.get(bucket, {})) if k.startswith(prefix)][:max_keys]
+            items = []
+            for k in keys:
+                _vid, data, etag = _store[bucket][k][-1]
+                items.append(
+                    f"<Contents><Key>{_esc(k)}</Key><LastModified>{_DATE}</LastModified>"
+                    f"<ETag>{etag}</ETag><Size>{len(data)}</Size>"
+                    f"<StorageClass>STANDARD</StorageClass></Contents>"
+                )
+            return _xml(
+                f'<ListBucketResult xmlns="{_NS}"><Name>{bucket}</Name><Prefix>{_esc(prefix)}'
+                f"</Prefix><KeyCount>{len(keys)}</KeyCount><MaxKeys>{max_keys}</MaxKeys>"
+                f"<IsTruncated>false</IsTruncated>" + "".join(items) + "</ListBucketResult>"
+            )
+        return 200, [], b""
+    if method == "PUT":
+        _counter += 1
+        etag = '"' + hashlib.md5(body).hexdigest() + '"'
+        vid = f"v{_counter:012d}"
+        _store.setdefault(bucket, {}).setdefault(key, []).append((vid, body, etag))
+        return 200, [(b"etag", etag.encode()), (b"x-amz-version-id", vid.encode())], b""
+    if method in ("GET", "HEAD"):
+        versions = _store.get(bucket, {}).get(key)
+        data, etag = (versions[-1][1], versions[-1][2]) if versions else (b"", '"stub"')
+        headers = [
+            (b"etag", etag.encode()),
+            (b"content-type", b"binary/octet-stream"),
+            (b"last-modified", b"Mon, 01 Jan 2024 00:00:00 GMT"),
+        ]
+        return 200, headers, (data if method == "GET" else b""), len(data)
+    return 200, [], b""
+
+
+async def app(scope, receive, send):
+    if scope["type"] == "lifespan":
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+    chunks = []
+    more = True
+    while more:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        more = message.get("more_body", False)
+    result = _handle(
+        scope["method"], scope["path"], scope["query_string"].decode(), b"".join(chunks)
+    )
+    status, headers, data = result[0], result[1], result[2]
+    length = result[3] if len(result) > 3 else len(data)
+    headers = headers + [
+        (b"content-length", str(length).encode()),
+        (b"x-amz-request-id", b"stub"),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": data})
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--host", default="127.0.0.1")
+    args = parser.parse_args(argv)
+    import uvicorn
+
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        loop="uvloop" if sys.platform != "win32" else "asyncio",
+        http="httptools",
+        access_log=False,
+        log_level="warning",
+    )
+
+
+if __name__ == "__main__":
+    main()

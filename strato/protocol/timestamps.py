@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from email.utils import format_datetime, parsedate_to_datetime
 
 UTC = dt.UTC
@@ -28,6 +29,8 @@ def to_datetime(value: dt.datetime | float | int | str) -> dt.datetime:
 
 
 def format_timestamp(value: dt.datetime | float | int | str, fmt: str) -> str | float | int:
+    if isinstance(value, (int, float)) and fmt != "unixTimestamp":
+        return _format_epoch(value, fmt)
     d = to_datetime(value)
     if fmt == "unixTimestamp":
         ts = d.timestamp()
@@ -36,3 +39,22 @@ def format_timestamp(value: dt.datetime | float | int | str, fmt: str) -> str | 
         return format_datetime(d.replace(microsecond=0), usegmt=True)
     # iso8601 with milliseconds, as S3 and most services send it
     return d.strftime("%Y-%m-%dT%H:%M:%S.") + f"{d.microsecond // 1000:03d}Z"
+
+
+def _format_epoch(ts: float, fmt: str) -> str:
+    """The common case (providers keep epoch numbers), without building datetimes."""
+    seconds, ms = divmod(round(ts * 1000), 1000)
+    t = time.gmtime(seconds)
+    if fmt == "rfc822":
+        return (
+            f"{_DAYS[t.tm_wday]}, {t.tm_mday:02d} {_MONTHS[t.tm_mon - 1]} {t.tm_year} "
+            f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} GMT"
+        )
+    return (
+        f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T"
+        f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}.{ms:03d}Z"
+    )
+
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

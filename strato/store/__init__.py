@@ -2,7 +2,7 @@
 
 from . import keys
 from .base import BlobInfo, BlobStore, Store, Transaction
-from .sqlite import SqliteStore
+from .sqlite import INLINE_MAX, SqliteStore
 
 
 def open_store(state_dir: str) -> Store:
@@ -10,4 +10,13 @@ def open_store(state_dir: str) -> Store:
     return SqliteStore(state_dir)
 
 
-__all__ = ["BlobInfo", "BlobStore", "SqliteStore", "Store", "Transaction", "keys", "open_store"]
+__all__ = [
+    "INLINE_MAX",
+    "BlobInfo",
+    "BlobStore",
+    "SqliteStore",
+    "Store",
+    "Transaction",
+    "keys",
+    "open_store",
+]

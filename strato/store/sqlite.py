@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import os
 import sqlite3
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from .base import BlobInfo
 from .blobs import FileBlobStore
+
+# Blobs up to this size live in the database: one commit instead of a file per write.
+INLINE_MAX = 64 << 10
+_INLINE = "i"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS kv (
@@ -21,6 +29,10 @@ CREATE TABLE IF NOT EXISTS kv (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS blob_refs (
     id TEXT PRIMARY KEY
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS inline_blobs (
+    id TEXT PRIMARY KEY,
+    data BLOB NOT NULL
 ) WITHOUT ROWID;
 """
 
@@ -46,7 +58,9 @@ class SqliteStore:
         self._lock = threading.RLock()
         self._depth = 0
         self._released: list[str] = []
-        self.blobs = FileBlobStore(os.path.join(state_dir, "blobs"))
+        self.files = FileBlobStore(os.path.join(state_dir, "blobs"))
+        self.blobs = _Blobs(self)
+        self._pending_inline: dict[str, bytes] = {}
         self._collect_orphan_blobs()
 
     # -- records ---------------------------------------------------------
@@ -121,32 +135,86 @@ class SqliteStore:
                 self._db.execute("COMMIT")
                 released, self._released = self._released, []
                 for blob_id in released:
-                    self.blobs.remove(blob_id)
+                    self.files.remove(blob_id)
 
     def attach_blob(self, blob_id: str) -> None:
         with self._lock:
+            if blob_id.startswith(_INLINE):
+                data = self._pending_inline.pop(blob_id, None)
+                if data is not None:
+                    self._db.execute(
+                        "INSERT OR REPLACE INTO inline_blobs (id, data) VALUES (?, ?)",
+                        (blob_id, data),
+                    )
+                return
             self._db.execute("INSERT OR IGNORE INTO blob_refs (id) VALUES (?)", (blob_id,))
 
     def release_blob(self, blob_id: str) -> None:
         with self._lock:
+            if blob_id.startswith(_INLINE):
+                self._db.execute("DELETE FROM inline_blobs WHERE id=?", (blob_id,))
+                return
             self._db.execute("DELETE FROM blob_refs WHERE id=?", (blob_id,))
             if self._depth:
                 self._released.append(blob_id)
             else:
-                self.blobs.remove(blob_id)
+                self.files.remove(blob_id)
 
     def discard_blob(self, blob_id: str) -> None:
         """Remove a blob that was written but never attached (e.g. a failed precondition)."""
-        self.blobs.remove(blob_id)
+        if blob_id.startswith(_INLINE):
+            self._pending_inline.pop(blob_id, None)
+        else:
+            self.files.remove(blob_id)
+
+    def _write_inline(self, data: bytes, hashers: list | None) -> BlobInfo:
+        blob_id = _INLINE + uuid.uuid4().hex
+        for h in hashers or ():
+            h.update(data)
+        self._pending_inline[blob_id] = data
+        return BlobInfo(blob_id, len(data), hashlib.md5(data).hexdigest())
+
+    def _read_inline(self, blob_id: str) -> bytes:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT data FROM inline_blobs WHERE id=?", (blob_id,)
+            ).fetchone()
+        if row is None:
+            raise FileNotFoundError(f"no blob {blob_id}")
+        return row[0]
 
     def _collect_orphan_blobs(self) -> None:
-        # A crash between writing a blob and committing its record leaves an unreferenced file.
-        self.blobs.clear_tmp()
+        # A crash between writing a blob file and committing its record leaves it unreferenced.
+        self.files.clear_tmp()
         referenced = {r[0] for r in self._db.execute("SELECT id FROM blob_refs")}
-        for blob_id in list(self.blobs.all_ids()):
+        for blob_id in list(self.files.all_ids()):
             if blob_id not in referenced:
-                self.blobs.remove(blob_id)
+                self.files.remove(blob_id)
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+class _Blobs:
+    """The store's blob interface: small blobs inline in the database, larger ones as files."""
+
+    def __init__(self, store: SqliteStore) -> None:
+        self._store = store
+        self._files = store.files
+
+    def write(self, data, hashers: list | None = None) -> BlobInfo:
+        if isinstance(data, (bytes, bytearray, memoryview)) and len(data) <= INLINE_MAX:
+            return self._store._write_inline(bytes(data), hashers)
+        return self._files.write(data, hashers)
+
+    def open(self, blob_id: str):
+        if blob_id.startswith(_INLINE):
+            return io.BytesIO(self._store._read_inline(blob_id))
+        return self._files.open(blob_id)
+
+    def path(self, blob_id: str) -> str:
+        return self._files.path(blob_id)
+
+    def temp_file(self):
+        return self._files.temp_file()

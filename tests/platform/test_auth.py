@@ -39,7 +39,10 @@ def _error(call) -> tuple[str, int]:
 
 
 def test_wrong_secret_is_signature_does_not_match(endpoint):
-    assert _error(lambda: _s3(endpoint, secret="nope").list_buckets()) == ("SignatureDoesNotMatch", 403)
+    assert _error(lambda: _s3(endpoint, secret="nope").list_buckets()) == (
+        "SignatureDoesNotMatch",
+        403,
+    )
 
 
 def test_unknown_access_key_is_invalid_access_key_id(endpoint):
@@ -64,7 +67,9 @@ def test_tampered_body_is_rejected(endpoint, s3, bucket):
     req.headers["x-amz-content-sha256"] = hashlib.sha256(b"original").hexdigest()
     SigV4Auth(creds, "s3", "us-east-1").add_auth(req)
     prepared = req.prepare()
-    http = urllib.request.Request(url, data=b"tampered", method="PUT", headers=dict(prepared.headers))
+    http = urllib.request.Request(
+        url, data=b"tampered", method="PUT", headers=dict(prepared.headers)
+    )
     with pytest.raises(urllib.error.HTTPError) as e:
         urllib.request.urlopen(http)
     assert e.value.code == 400
@@ -110,7 +115,9 @@ def _chunked_put(endpoint: str, bucket: str, key: str, chunks: list[bytes], tamp
         previous = sig
     body += b"\r\n"
     headers = {k: v for k, v in req.prepare().headers.items() if k.lower() != "content-length"}
-    return urllib.request.urlopen(urllib.request.Request(url, data=body, method="PUT", headers=headers))
+    return urllib.request.urlopen(
+        urllib.request.Request(url, data=body, method="PUT", headers=headers)
+    )
 
 
 def test_aws_chunked_signed_upload_is_decoded(endpoint, s3, bucket):
@@ -133,10 +140,19 @@ def test_aws_chunked_with_a_bad_chunk_signature_is_refused(endpoint, s3, bucket)
 def test_accounts_add_partitions_buckets(strato, endpoint, s3):
     subprocess.run(
         [
-            sys.executable, "-m", "strato", "accounts", "--state-dir", strato.state_dir, "add",
-            "--access-key-id", "AKIASECONDACCOUNT001",
-            "--secret-access-key", "second-secret",
-            "--account-id", "111111111111",
+            sys.executable,
+            "-m",
+            "strato",
+            "accounts",
+            "--state-dir",
+            strato.state_dir,
+            "add",
+            "--access-key-id",
+            "AKIASECONDACCOUNT001",
+            "--secret-access-key",
+            "second-secret",
+            "--account-id",
+            "111111111111",
         ],
         check=True,
         capture_output=True,
@@ -151,14 +167,31 @@ def test_accounts_add_partitions_buckets(strato, endpoint, s3):
     assert theirs not in {b["Name"] for b in s3.list_buckets()["Buckets"]}
     # Bucket names are global, as on AWS.
     assert _error(lambda: other.create_bucket(Bucket=mine)) == ("BucketAlreadyExists", 409)
-    assert _error(lambda: _s3(endpoint, key="AKIASECONDACCOUNT001", secret="bad").list_buckets())[0] == "SignatureDoesNotMatch"
+    assert (
+        _error(lambda: _s3(endpoint, key="AKIASECONDACCOUNT001", secret="bad").list_buckets())[0]
+        == "SignatureDoesNotMatch"
+    )
 
 
 def test_accounts_add_rejects_a_bad_account_id(strato):
     r = subprocess.run(
-        [sys.executable, "-m", "strato", "accounts", "--state-dir", strato.state_dir, "add",
-         "--access-key-id", "AKIABAD", "--secret-access-key", "x", "--account-id", "12"],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "strato",
+            "accounts",
+            "--state-dir",
+            strato.state_dir,
+            "add",
+            "--access-key-id",
+            "AKIABAD",
+            "--secret-access-key",
+            "x",
+            "--account-id",
+            "12",
+        ],
+        capture_output=True,
+        text=True,
     )
     assert r.returncode == 2
     assert "12 digits" in r.stderr
@@ -168,15 +201,35 @@ def test_config_file_accounts_and_verification_off(tmp_path):
     state = tmp_path / "state"
     state.mkdir()
     (state / "config.json").write_text(
-        json.dumps({"accounts": [{"access_key_id": "AKIACONFIGFILE000001", "secret_access_key": "cfg", "account_id": "222222222222", "user_name": "ci"}]})
+        json.dumps(
+            {
+                "accounts": [
+                    {
+                        "access_key_id": "AKIACONFIGFILE000001",
+                        "secret_access_key": "cfg",
+                        "account_id": "222222222222",
+                        "user_name": "ci",
+                    }
+                ]
+            }
+        )
     )
     server = StratoProcess(str(state)).start()
     try:
-        _s3(server.endpoint, key="AKIACONFIGFILE000001", secret="cfg").create_bucket(Bucket="from-config")
-        assert _error(lambda: _s3(server.endpoint, key="AKIACONFIGFILE000001", secret="x").list_buckets())[0] == "SignatureDoesNotMatch"
+        _s3(server.endpoint, key="AKIACONFIGFILE000001", secret="cfg").create_bucket(
+            Bucket="from-config"
+        )
+        assert (
+            _error(
+                lambda: _s3(server.endpoint, key="AKIACONFIGFILE000001", secret="x").list_buckets()
+            )[0]
+            == "SignatureDoesNotMatch"
+        )
     finally:
         server.stop()
-    relaxed = StratoProcess(str(tmp_path / "relaxed"), env={"STRATO_VERIFY_SIGNATURES": "0"}).start()
+    relaxed = StratoProcess(
+        str(tmp_path / "relaxed"), env={"STRATO_VERIFY_SIGNATURES": "0"}
+    ).start()
     try:
         anyone = _s3(relaxed.endpoint, key="whatever", secret="anything")
         anyone.create_bucket(Bucket="open-bucket")
@@ -190,7 +243,9 @@ def test_clock_advances_for_tests(strato):
         before = json.loads(r.read())["now"]
     after = strato.advance_clock(0.5)
     assert after >= before + 0.5
-    bad = urllib.request.Request(strato.endpoint + "/_strato/clock", data=b'{"advance": -1}', method="POST")
+    bad = urllib.request.Request(
+        strato.endpoint + "/_strato/clock", data=b'{"advance": -1}', method="POST"
+    )
     with pytest.raises(urllib.error.HTTPError) as e:
         urllib.request.urlopen(bad)
     assert e.value.code == 400

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from strato.store import SqliteStore, keys
+from strato.store import INLINE_MAX, SqliteStore, keys
 
 texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
 
@@ -59,15 +59,18 @@ def test_failed_transaction_leaves_nothing(store):
     assert store.get("ns", b"other") is None
 
 
+BIG = b"x" * (INLINE_MAX + 1)
+
+
 def test_blobs_not_attached_are_collected_on_reopen(tmp_path):
     state = str(tmp_path / "state")
     s = SqliteStore(state)
-    kept = s.blobs.write(b"kept")
-    lost = s.blobs.write(b"never committed")
+    kept = s.blobs.write(BIG + b"kept")
+    lost = s.blobs.write(BIG + b"never committed")
     with s.transaction():
         s.put("ns", b"k", {"blob": kept.id})
         s.attach_blob(kept.id)
-    released = s.blobs.write(b"released")
+    released = s.blobs.write(BIG + b"released")
     with s.transaction():
         s.attach_blob(released.id)
     with s.transaction():
@@ -78,16 +81,36 @@ def test_blobs_not_attached_are_collected_on_reopen(tmp_path):
     assert os.path.exists(s.blobs.path(kept.id))
     assert not os.path.exists(s.blobs.path(lost.id))
     with s.blobs.open(kept.id) as f:
-        assert f.read() == b"kept"
+        assert f.read() == BIG + b"kept"
     s.close()
 
 
-def test_release_inside_a_rolled_back_transaction_keeps_the_blob(store):
-    blob = store.blobs.write(b"data")
+@pytest.mark.parametrize("data", [b"small", BIG], ids=["inline", "file"])
+def test_release_inside_a_rolled_back_transaction_keeps_the_blob(store, data):
+    blob = store.blobs.write(data)
     with store.transaction():
         store.attach_blob(blob.id)
     with pytest.raises(RuntimeError):
         with store.transaction():
             store.release_blob(blob.id)
             raise RuntimeError("boom")
-    assert os.path.exists(store.blobs.path(blob.id))
+    with store.blobs.open(blob.id) as f:
+        assert f.read() == data
+
+
+def test_inline_blob_lives_and_dies_with_its_transaction(store):
+    blob = store.blobs.write(b"tiny", [])
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.attach_blob(blob.id)
+            raise RuntimeError("boom")
+    with pytest.raises(FileNotFoundError):
+        store.blobs.open(blob.id)
+    blob = store.blobs.write(b"tiny")
+    with store.transaction():
+        store.attach_blob(blob.id)
+    assert store.blobs.open(blob.id).read() == b"tiny"
+    with store.transaction():
+        store.release_blob(blob.id)
+    with pytest.raises(FileNotFoundError):
+        store.blobs.open(blob.id)

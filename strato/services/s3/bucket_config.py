@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from ...auth import RequestContext
 from ...protocol import ServiceError
-from . import records
+from .acl import acl_policy, check_acl_allowed
 from .base import S3Base
 from .buckets import policy_json
 from .errors import malformed_xml
+from .notification_config import checked_notification_config
 from .tags import check_tag_set
 
 _DEFAULT_ENCRYPTION = {
@@ -43,10 +43,13 @@ class BucketConfigOperations(S3Base):
     def put_bucket_tagging(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         tags = p["Tagging"].get("TagSet", [])
         check_tag_set(tags, limit=50)
-        return self._put_config(p["Bucket"], "Tagging", tags)
+        self._put_config(p["Bucket"], "Tagging", tags)
+        return {"_status": 204}
 
     def get_bucket_tagging(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
-        tags = self._get_config(p["Bucket"], "Tagging", ("NoSuchTagSet", "The TagSet does not exist"))
+        tags = self._get_config(
+            p["Bucket"], "Tagging", ("NoSuchTagSet", "The TagSet does not exist")
+        )
         return {"TagSet": tags}
 
     def delete_bucket_tagging(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
@@ -55,7 +58,8 @@ class BucketConfigOperations(S3Base):
     # -- policy -------------------------------------------------------------
     def put_bucket_policy(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         policy_json(p["Policy"])
-        return self._put_config(p["Bucket"], "Policy", p["Policy"])
+        self._put_config(p["Bucket"], "Policy", p["Policy"])
+        return {"_status": 204}
 
     def get_bucket_policy(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         policy = self._get_config(
@@ -70,7 +74,9 @@ class BucketConfigOperations(S3Base):
         policy = self._get_config(
             p["Bucket"], "Policy", ("NoSuchBucketPolicy", "The bucket policy does not exist")
         )
-        public = '"Principal":"*"' in policy.replace(" ", "") or '"AWS":"*"' in policy.replace(" ", "")
+        public = '"Principal":"*"' in policy.replace(" ", "") or '"AWS":"*"' in policy.replace(
+            " ", ""
+        )
         return {"PolicyStatus": {"IsPublic": public}}
 
     # -- versioning ---------------------------------------------------------
@@ -99,16 +105,8 @@ class BucketConfigOperations(S3Base):
     def put_bucket_notification_configuration(
         self, ctx: RequestContext, p: dict[str, Any]
     ) -> dict[str, Any]:
-        config = p.get("NotificationConfiguration") or {}
-        for field in (
-            "TopicConfigurations",
-            "QueueConfigurations",
-            "LambdaFunctionConfigurations",
-        ):
-            for item in config.get(field, []):
-                if not item.get("Events"):
-                    raise malformed_xml()
-                item.setdefault("Id", str(uuid.uuid4()))
+        self.bucket(p["Bucket"])
+        config = checked_notification_config(p.get("NotificationConfiguration") or {})
         return self._put_config(p["Bucket"], "Notification", config)
 
     def get_bucket_notification_configuration(
@@ -135,7 +133,9 @@ class BucketConfigOperations(S3Base):
 
     def get_bucket_cors(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         rules = self._get_config(
-            p["Bucket"], "Cors", ("NoSuchCORSConfiguration", "The CORS configuration does not exist")
+            p["Bucket"],
+            "Cors",
+            ("NoSuchCORSConfiguration", "The CORS configuration does not exist"),
         )
         return {"CORSRules": rules}
 
@@ -171,9 +171,10 @@ class BucketConfigOperations(S3Base):
     # -- ACL (owner full control; canned ACLs are recorded) ---------------------
     def get_bucket_acl(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         bucket = self.bucket(p["Bucket"])
-        return owner_acl(bucket["Account"])
+        return acl_policy(bucket["Account"], bucket.get("Acl"))
 
     def put_bucket_acl(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        check_acl_allowed(self.bucket(p["Bucket"]), p)
         return self._put_config(p["Bucket"], "Acl", p.get("ACL") or "private")
 
     # -- default encryption -------------------------------------------------------
@@ -188,7 +189,9 @@ class BucketConfigOperations(S3Base):
         return self._put_config(p["Bucket"], "Encryption", None)
 
     # -- ownership controls and public access block ---------------------------------
-    def get_bucket_ownership_controls(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+    def get_bucket_ownership_controls(
+        self, ctx: RequestContext, p: dict[str, Any]
+    ) -> dict[str, Any]:
         bucket = self.bucket(p["Bucket"])
         ownership = bucket.get("ObjectOwnership")
         if not ownership:
@@ -199,7 +202,9 @@ class BucketConfigOperations(S3Base):
             )
         return {"OwnershipControls": {"Rules": [{"ObjectOwnership": ownership}]}}
 
-    def put_bucket_ownership_controls(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+    def put_bucket_ownership_controls(
+        self, ctx: RequestContext, p: dict[str, Any]
+    ) -> dict[str, Any]:
         rules = p["OwnershipControls"].get("Rules") or []
         if len(rules) != 1:
             raise malformed_xml()
@@ -228,17 +233,3 @@ class BucketConfigOperations(S3Base):
 
     def delete_public_access_block(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         return self._put_config(p["Bucket"], "PublicAccessBlock", None)
-
-
-def owner_acl(account_id: str) -> dict[str, Any]:
-    owner = records.owner(account_id)
-    return {
-        "Owner": owner,
-        "Grants": [
-            {
-                "Grantee": {**owner, "Type": "CanonicalUser"},
-                "Permission": "FULL_CONTROL",
-            }
-        ],
-    }
-

@@ -28,7 +28,9 @@ def check_bucket_name(name: str) -> None:
         or _is_ip(name)
     )
     if bad:
-        raise ServiceError("InvalidBucketName", "The specified bucket is not valid.", 400, BucketName=name)
+        raise ServiceError(
+            "InvalidBucketName", "The specified bucket is not valid.", 400, BucketName=name
+        )
 
 
 def _is_ip(name: str) -> bool:
@@ -65,10 +67,32 @@ class BucketOperations(S3Base):
             raise ServiceError(
                 "InvalidLocationConstraint", "The specified location-constraint is not valid", 400
             )
+        ownership = p.get("ObjectOwnership", "BucketOwnerEnforced")
+        if ownership == "BucketOwnerEnforced" and (
+            p.get("ACL") not in (None, "private", "bucket-owner-full-control")
+            or any(
+                p.get(m)
+                for m in (
+                    "GrantFullControl",
+                    "GrantRead",
+                    "GrantReadACP",
+                    "GrantWrite",
+                    "GrantWriteACP",
+                )
+            )
+        ):
+            raise ServiceError(
+                "InvalidBucketAclWithObjectOwnership",
+                "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting",
+                400,
+            )
         with self.store.transaction():
             existing = self.store.get(records.BUCKETS, records.bucket_key(name))
             if existing is not None:
                 if existing["Account"] == ctx.account_id:
+                    if region == "us-east-1":
+                        # S3's legacy rule: re-creating your own bucket in us-east-1 is a 200 no-op.
+                        return {"Location": f"/{name}", "BucketArn": f"arn:aws:s3:::{name}"}
                     raise ServiceError(
                         "BucketAlreadyOwnedByYou",
                         "Your previous request to create the named bucket succeeded and you "
@@ -88,8 +112,10 @@ class BucketOperations(S3Base):
                 "Account": ctx.account_id,
                 "Region": region,
                 "CreationDate": self.now_ms(),
-                "ObjectOwnership": p.get("ObjectOwnership", "BucketOwnerEnforced"),
+                "ObjectOwnership": ownership,
             }
+            if p.get("ACL"):
+                record["Acl"] = p["ACL"]
             if p.get("ObjectLockEnabledForBucket"):
                 record["ObjectLockEnabled"] = True
                 record["Versioning"] = {"Status": "Enabled"}
@@ -130,7 +156,11 @@ class BucketOperations(S3Base):
                 more = True
                 break
             found.append(
-                {"Name": b["Name"], "CreationDate": b["CreationDate"] / 1000, "BucketRegion": b["Region"]}
+                {
+                    "Name": b["Name"],
+                    "CreationDate": b["CreationDate"] / 1000,
+                    "BucketRegion": b["Region"],
+                }
             )
         out: dict[str, Any] = {"Buckets": found, "Owner": records.owner(ctx.account_id)}
         if prefix:
@@ -151,7 +181,7 @@ class BucketOperations(S3Base):
                     409,
                     BucketName=name,
                 )
-            for raw, upload in list(self.store.scan(records.UPLOADS, lo, hi)):
+            for _, upload in list(self.store.scan(records.UPLOADS, lo, hi)):
                 self._drop_upload(name, upload["UploadId"])
             self.store.delete(records.BUCKETS, records.bucket_key(name))
         return {}

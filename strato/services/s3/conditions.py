@@ -133,3 +133,34 @@ def _invalid_range(size: int, header: str) -> ServiceError:
         ActualObjectSize=str(size),
         RangeRequested=header,
     )
+
+
+_COPY_RANGE = re.compile(r"^bytes=(\d+)-(\d+)$")
+
+
+def copy_source_range(header: str, size: int) -> tuple[int, int]:
+    """(first, last) for UploadPartCopy's x-amz-copy-source-range, which only takes bytes=first-last."""
+    m = _COPY_RANGE.match(header.strip())
+    if not m or int(m.group(1)) > int(m.group(2)):
+        raise ServiceError(
+            "InvalidArgument",
+            "The x-amz-copy-source-range value must be of the form bytes=first-last where first "
+            "and last are the zero-based offsets of the first and last bytes to copy",
+            400,
+            ArgumentName="x-amz-copy-source-range",
+            ArgumentValue=header,
+        )
+    first, last = int(m.group(1)), int(m.group(2))
+    if first >= size:
+        raise ServiceError(
+            "InvalidRequest", "The specified copy range is invalid for the source object size", 400
+        )
+    if last >= size:
+        raise ServiceError(
+            "InvalidArgument",
+            f"Range specified is not valid for source object of size: {size}",
+            400,
+            ArgumentName="x-amz-copy-source-range",
+            ArgumentValue=header,
+        )
+    return first, last

@@ -6,7 +6,9 @@ from ...protocol import ServiceError
 
 
 def no_such_bucket(bucket: str) -> ServiceError:
-    return ServiceError("NoSuchBucket", "The specified bucket does not exist", 404, BucketName=bucket)
+    return ServiceError(
+        "NoSuchBucket", "The specified bucket does not exist", 404, BucketName=bucket
+    )
 
 
 def no_such_key(key: str) -> ServiceError:
@@ -33,7 +35,9 @@ def no_such_upload(upload_id: str) -> ServiceError:
     )
 
 
-def invalid_argument(message: str, name: str | None = None, value: str | None = None) -> ServiceError:
+def invalid_argument(
+    message: str, name: str | None = None, value: str | None = None
+) -> ServiceError:
     fields = {}
     if name is not None:
         fields = {"ArgumentName": name, "ArgumentValue": value or ""}
@@ -66,7 +70,7 @@ def method_not_allowed_on_delete_marker(method: str, version_id: str) -> Service
         "MethodNotAllowed",
         "The specified method is not allowed against this resource.",
         405,
-        headers={"x-amz-delete-marker": "true", "x-amz-version-id": version_id},
+        headers={"x-amz-delete-marker": "true", "x-amz-version-id": version_id, "Allow": "DELETE"},
         Method=method,
         ResourceType="DeleteMarker",
     )

@@ -28,21 +28,42 @@ def _max_keys(p: dict[str, Any]) -> int:
     if n is None:
         return 1000
     if n < 0:
-        raise ServiceError("InvalidArgument", "max-keys cannot be negative", 400, ArgumentName="max-keys", ArgumentValue=str(n))
+        raise ServiceError(
+            "InvalidArgument",
+            "max-keys cannot be negative",
+            400,
+            ArgumentName="max-keys",
+            ArgumentValue=str(n),
+        )
     return min(n, 1000)
 
 
 def _check_encoding(p: dict[str, Any]) -> bool:
     enc = p.get("EncodingType")
     if enc is not None and enc != "url":
-        raise ServiceError("InvalidArgument", "Invalid Encoding Method specified in Request", 400, ArgumentName="encoding-type", ArgumentValue=enc)
+        raise ServiceError(
+            "InvalidArgument",
+            "Invalid Encoding Method specified in Request",
+            400,
+            ArgumentName="encoding-type",
+            ArgumentValue=enc,
+        )
     return enc == "url"
 
 
 class _Walk:
     """Walks one namespace of a bucket in key order, folding keys into common prefixes."""
 
-    def __init__(self, store, ns: str, bucket: str, prefix: str, delimiter: str, start: bytes, marker: str | None) -> None:
+    def __init__(
+        self,
+        store,
+        ns: str,
+        bucket: str,
+        prefix: str,
+        delimiter: str,
+        start: bytes,
+        marker: str | None,
+    ) -> None:
         self.store = store
         self.ns = ns
         self.bucket = bucket
@@ -59,7 +80,7 @@ class _Walk:
             if not rows:
                 return
             jumped = False
-            for raw, value in rows:
+            for _, value in rows:
                 key = value["Key"]
                 if self.delimiter:
                     i = key.find(self.delimiter, len(self.prefix))
@@ -79,6 +100,8 @@ class _Walk:
 
 def _collect(walk: _Walk, limit: int) -> tuple[list[Any], bool]:
     items: list[Any] = []
+    if limit == 0:
+        return items, False  # S3 answers max-keys=0 with an empty, untruncated page
     for item in walk:
         if len(items) >= limit:
             return items, True
@@ -115,7 +138,15 @@ class ListingOperations(S3Base):
         if token:
             marker = _read_token(token)
         start = keys.after(records.object_key(name, marker)) if marker else b""
-        walk = _Walk(self.store, records.OBJECTS, name, prefix, delimiter, start, marker if delimiter else None)
+        walk = _Walk(
+            self.store,
+            records.OBJECTS,
+            name,
+            prefix,
+            delimiter,
+            start,
+            marker if delimiter else None,
+        )
         items, truncated = _collect(walk, limit)
         owner = records.owner(bucket["Account"]) if p.get("FetchOwner") else None
         contents = [_object_entry(v, url, owner) for kind, v in items if kind == "entry"]
@@ -186,7 +217,13 @@ class ListingOperations(S3Base):
         key_marker = p.get("KeyMarker") or ""
         version_marker = p.get("VersionIdMarker") or ""
         if version_marker and not key_marker:
-            raise ServiceError("InvalidArgument", "A version-id marker cannot be specified without a key marker.", 400, ArgumentName="version-id-marker", ArgumentValue=version_marker)
+            raise ServiceError(
+                "InvalidArgument",
+                "A version-id marker cannot be specified without a key marker.",
+                400,
+                ArgumentName="version-id-marker",
+                ArgumentValue=version_marker,
+            )
         start = b""
         previous_key = None
         if key_marker:
@@ -195,7 +232,9 @@ class ListingOperations(S3Base):
                 marker_version = self._version_for_marker(name, key_marker, version_marker)
                 start = keys.after(records.version_key(name, key_marker, marker_version["Order"]))
                 previous_key = key_marker
-        walk = _Walk(self.store, records.VERSIONS, name, prefix, delimiter, start, key_marker or None)
+        walk = _Walk(
+            self.store, records.VERSIONS, name, prefix, delimiter, start, key_marker or None
+        )
         items, truncated = _collect(walk, limit)
         versions: list[dict[str, Any]] = []
         markers: list[dict[str, Any]] = []
@@ -257,7 +296,13 @@ class ListingOperations(S3Base):
             found = self.store.get(records.VERSIONS, records.version_key(bucket, key, version_id))
             if found is not None:
                 return found
-        raise ServiceError("InvalidArgument", "Invalid version id specified", 400, ArgumentName="version-id-marker", ArgumentValue=version_id)
+        raise ServiceError(
+            "InvalidArgument",
+            "Invalid version id specified",
+            400,
+            ArgumentName="version-id-marker",
+            ArgumentValue=version_id,
+        )
 
 
 def _make_token(value: str) -> str:
@@ -271,4 +316,10 @@ def _read_token(token: str) -> str:
             return value
     except ValueError:
         pass
-    raise ServiceError("InvalidArgument", "The continuation token provided is incorrect", 400, ArgumentName="continuation-token", ArgumentValue=token)
+    raise ServiceError(
+        "InvalidArgument",
+        "The continuation token provided is incorrect",
+        400,
+        ArgumentName="continuation-token",
+        ArgumentValue=token,
+    )

@@ -5,13 +5,15 @@ from __future__ import annotations
 import base64
 import uuid
 from typing import Any
+from urllib.parse import quote
 
 from ...auth import RequestContext
 from ...protocol import ServiceError
 from ...store import keys
 from . import checksums, conditions, object_data, records
+from .acl import check_acl_allowed
 from .errors import invalid_argument, malformed_xml, no_such_upload
-from .objects import ObjectOperations, object_attributes, parse_copy_source
+from .objects import ObjectOperations, check_key, object_attributes, parse_copy_source
 from .versions import versioning_status
 
 MIN_PART_SIZE = 5 << 20
@@ -27,12 +29,17 @@ class MultipartOperations(ObjectOperations):
 
     def create_multipart_upload(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         bucket = self.bucket(p["Bucket"])
+        check_key(p["Key"])
+        check_acl_allowed(bucket, p)
         attributes = object_attributes(p)
-        upload_id = base64.urlsafe_b64encode(uuid.uuid4().bytes + uuid.uuid4().bytes).decode().rstrip("=")
+        upload_id = (
+            base64.urlsafe_b64encode(uuid.uuid4().bytes + uuid.uuid4().bytes).decode().rstrip("=")
+        )
         upload = {
             "UploadId": upload_id,
             "Key": p["Key"],
             "Initiated": self.now_ms(),
+            "InitiatedAt": self.clock.now(),  # orders uploads begun within one second
             "Attributes": attributes,
             "ChecksumAlgorithm": p.get("ChecksumAlgorithm"),
             "ChecksumType": p.get("ChecksumType"),
@@ -75,26 +82,27 @@ class MultipartOperations(ObjectOperations):
         _check_part_number(p["PartNumber"])
         self._upload(name, key, upload_id)
         src_bucket, src_key, src_version = parse_copy_source(p["CopySource"])
-        source = self._readable({"Bucket": src_bucket, "Key": src_key, "VersionId": src_version}, "GET")
+        source = self._copy_source(src_bucket, src_key, src_version)
         conditions.check_read(p, source, prefix="CopySource")
         first, last = 0, source["Size"] - 1
         if p.get("CopySourceRange"):
-            span = conditions.byte_range(p["CopySourceRange"], source["Size"])
-            if span is None:
-                raise invalid_argument("The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy", "x-amz-copy-source-range", p["CopySourceRange"])
-            first, last = span
+            first, last = conditions.copy_source_range(p["CopySourceRange"], source["Size"])
         blob = object_data.copy_into(self.store.blobs, source, None, first, last)
         try:
             part = self._store_part(name, key, upload_id, p["PartNumber"], blob, {})
         except BaseException:
             self.store.discard_blob(blob.id)
             raise
-        out: dict[str, Any] = {"CopyPartResult": {"ETag": part["ETag"], "LastModified": part["LastModified"] / 1000}}
+        out: dict[str, Any] = {
+            "CopyPartResult": {"ETag": part["ETag"], "LastModified": part["LastModified"] / 1000}
+        }
         if source["VersionId"] != records.NULL_VERSION:
             out["CopySourceVersionId"] = source["VersionId"]
         return out
 
-    def _store_part(self, bucket: str, key: str, upload_id: str, number: int, blob, sums: dict[str, str]) -> dict[str, Any]:
+    def _store_part(
+        self, bucket: str, key: str, upload_id: str, number: int, blob, sums: dict[str, str]
+    ) -> dict[str, Any]:
         part = {
             "PartNumber": number,
             "ETag": f'"{blob.md5_hex}"',
@@ -125,18 +133,37 @@ class MultipartOperations(ObjectOperations):
                 part["PartNumber"]: part
                 for _, part in self.store.scan(records.PARTS, *keys.prefix_range(name, upload_id))
             }
+            numbers = [want.get("PartNumber") for want in requested]
+            if None in numbers or any(a >= b for a, b in zip(numbers, numbers[1:], strict=False)):
+                raise ServiceError(
+                    "InvalidPartOrder",
+                    "The list of parts was not in ascending order. The parts list must be specified in order by part number.",
+                    400,
+                    UploadId=upload_id,
+                )
             chosen = []
-            previous = 0
             for i, want in enumerate(requested):
-                number = want.get("PartNumber")
-                if number is None or number <= previous:
-                    raise ServiceError("InvalidPartOrder", "The list of parts was not in ascending order. The parts list must be specified in order by part number.", 400, UploadId=upload_id)
-                previous = number
+                number = want["PartNumber"]
                 part = stored.get(number)
                 if part is None or want.get("ETag", "").strip('"') != part["ETag"].strip('"'):
-                    raise ServiceError("InvalidPart", "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not have matched the part's entity tag.", 400, UploadId=upload_id, PartNumber=str(number), ETag=want.get("ETag", ""))
+                    raise ServiceError(
+                        "InvalidPart",
+                        "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not have matched the part's entity tag.",
+                        400,
+                        UploadId=upload_id,
+                        PartNumber=str(number),
+                        ETag=want.get("ETag", ""),
+                    )
                 if i < len(requested) - 1 and part["Size"] < MIN_PART_SIZE:
-                    raise ServiceError("EntityTooSmall", "Your proposed upload is smaller than the minimum allowed object size.", 400, ProposedSize=str(part["Size"]), MinSizeAllowed=str(MIN_PART_SIZE), PartNumber=str(number), ETag=part["ETag"])
+                    raise ServiceError(
+                        "EntityTooSmall",
+                        "Your proposed upload is smaller than the minimum allowed object size.",
+                        400,
+                        ProposedSize=str(part["Size"]),
+                        MinSizeAllowed=str(MIN_PART_SIZE),
+                        PartNumber=str(number),
+                        ETag=part["ETag"],
+                    )
                 chosen.append(part)
             conditions.check_write(p, self.current(name, key), key)
             md5s = [part["ETag"].strip('"') for part in chosen]
@@ -158,19 +185,21 @@ class MultipartOperations(ObjectOperations):
                     record["ChecksumType"] = "COMPOSITE"
             used = {part["Blob"] for part in chosen}
             for part in stored.values():
-                self.store.delete(records.PARTS, records.part_key(name, upload_id, part["PartNumber"]))
+                self.store.delete(
+                    records.PARTS, records.part_key(name, upload_id, part["PartNumber"])
+                )
                 if part["Blob"] not in used:
                     self.store.release_blob(part["Blob"])
             self.store.delete(records.UPLOADS, keys.pack(name, upload_id))
             self.commit_version(bucket, key, record)
         out: dict[str, Any] = {
-            "Location": f"http://{ctx.host or 's3.amazonaws.com'}/{name}/{key}",
+            "Location": f"http://{ctx.host or 's3.amazonaws.com'}/{name}/{quote(key, safe='/')}",
             "Bucket": name,
             "Key": key,
             "ETag": record["ETag"],
             "ServerSideEncryption": "AES256",
         }
-        if versioning_status(bucket) == "Enabled":
+        if versioning_status(bucket) is not None:
             out["VersionId"] = record["VersionId"]
         for alg, value in (record.get("Checksums") or {}).items():
             out[f"Checksum{alg}"] = value
@@ -236,11 +265,33 @@ class MultipartOperations(ObjectOperations):
         limit = min(p.get("MaxUploads") or 1000, 1000)
         key_marker = p.get("KeyMarker") or ""
         upload_marker = p.get("UploadIdMarker") or ""
-        uploads = [u for _, u in self.store.scan(records.UPLOADS, *keys.prefix_range(name)) if u["Key"].startswith(prefix)]
-        uploads.sort(key=lambda u: (u["Key"], u["Initiated"], u["UploadId"]))
+        uploads = [
+            u
+            for _, u in self.store.scan(records.UPLOADS, *keys.prefix_range(name))
+            if u["Key"].startswith(prefix)
+        ]
+        uploads.sort(
+            key=lambda u: (u["Key"], u.get("InitiatedAt", u["Initiated"] / 1000), u["UploadId"])
+        )
         if key_marker:
-            if upload_marker:
-                uploads = [u for u in uploads if u["Key"] > key_marker or (u["Key"] == key_marker and u["UploadId"] > upload_marker)]
+            at = next(
+                (
+                    i
+                    for i, u in enumerate(uploads)
+                    if (u["Key"], u["UploadId"]) == (key_marker, upload_marker)
+                ),
+                None,
+            )
+            if upload_marker and at is not None:
+                # Uploads of one key are listed oldest first, so resume just after the marker's.
+                uploads = uploads[at + 1 :]
+            elif upload_marker:
+                uploads = [
+                    u
+                    for u in uploads
+                    if u["Key"] > key_marker
+                    or (u["Key"] == key_marker and u["UploadId"] > upload_marker)
+                ]
             else:
                 uploads = [u for u in uploads if u["Key"] > key_marker]
         items: list[tuple[str, Any]] = []
@@ -280,7 +331,11 @@ class MultipartOperations(ObjectOperations):
                 "StorageClass": u["Attributes"].get("StorageClass", "STANDARD"),
                 "Owner": owner,
                 "Initiator": owner,
-                **({"ChecksumAlgorithm": u["ChecksumAlgorithm"]} if u.get("ChecksumAlgorithm") else {}),
+                **(
+                    {"ChecksumAlgorithm": u["ChecksumAlgorithm"]}
+                    if u.get("ChecksumAlgorithm")
+                    else {}
+                ),
             }
             for kind, u in items
             if kind == "upload"

@@ -9,7 +9,7 @@ from ...auth import RequestContext
 from ...protocol import ServiceError
 from ...store import keys
 from . import checksums, conditions, object_data, records
-from .bucket_config import owner_acl
+from .acl import acl_policy, check_acl_allowed
 from .errors import (
     invalid_argument,
     invalid_request,
@@ -63,7 +63,9 @@ def object_attributes(p: dict[str, Any], base: dict[str, Any] | None = None) -> 
     for field in CONTENT_FIELDS:
         if p.get(field) is not None:
             value = p[field]
-            record[field] = value.timestamp() if field == "Expires" and hasattr(value, "timestamp") else value
+            record[field] = (
+                value.timestamp() if field == "Expires" and hasattr(value, "timestamp") else value
+            )
     record.setdefault("ContentType", "binary/octet-stream")
     metadata = {k.lower(): v for k, v in (p.get("Metadata") or {}).items()}
     if sum(len(k) + len(v) for k, v in metadata.items()) > MAX_METADATA_BYTES:
@@ -77,10 +79,17 @@ def object_attributes(p: dict[str, Any], base: dict[str, Any] | None = None) -> 
     record["Metadata"] = metadata
     storage_class = p.get("StorageClass") or "STANDARD"
     if storage_class not in STORAGE_CLASSES:
-        raise ServiceError("InvalidStorageClass", "The storage class you specified is not valid", 400, StorageClassRequested=storage_class)
+        raise ServiceError(
+            "InvalidStorageClass",
+            "The storage class you specified is not valid",
+            400,
+            StorageClassRequested=storage_class,
+        )
     record["StorageClass"] = storage_class
     if p.get("Tagging"):
         record["Tags"] = parse_tagging_header(p["Tagging"])
+    if p.get("ACL"):
+        record["Acl"] = p["ACL"]
     if p.get("ServerSideEncryption"):
         record["ServerSideEncryption"] = p["ServerSideEncryption"]
     if p.get("SSEKMSKeyId"):
@@ -124,46 +133,68 @@ def parse_copy_source(source: str) -> tuple[str, str, str | None]:
             if k == "versionId":
                 version_id = unquote(v)
     if not bucket or not key:
-        raise invalid_argument(
-            "Invalid copy source object key", "x-amz-copy-source", source
-        )
+        raise invalid_argument("Invalid copy source object key", "x-amz-copy-source", source)
     return bucket, key, version_id
 
 
 class ObjectOperations(VersionStore):
     # -- reading ------------------------------------------------------------------
     def _readable(self, p: dict[str, Any], method: str) -> dict[str, Any]:
-        """The version a GET/HEAD asks for, or the error S3 gives."""
+        """The version a request names (or the current one), or the error S3 gives."""
         bucket, key = p["Bucket"], p["Key"]
-        self.bucket(bucket)
+        record = self.bucket(bucket)
         version_id = p.get("VersionId")
         if version_id:
-            record = self.find_version(bucket, key, version_id)
-            if record is None:
+            if version_id != records.NULL_VERSION and versioning_status(record) is None:
+                raise invalid_argument("Invalid version id specified", "versionId", version_id)
+            found = self.find_version(bucket, key, version_id)
+            if found is None:
                 raise no_such_version(key, version_id) if version_id != "null" else no_such_key(key)
-            if record.get("DeleteMarker"):
+            if found.get("DeleteMarker"):
                 raise method_not_allowed_on_delete_marker(method, version_id)
-            return record
-        record = self.current(bucket, key)
-        if record is None:
+            return found
+        found = self.current(bucket, key)
+        if found is None:
             marker = self._newest_delete_marker(bucket, key)
             if marker is not None:
+                if method not in ("GET", "HEAD"):
+                    raise method_not_allowed_on_delete_marker(method, marker["VersionId"])
                 raise ServiceError(
                     "NoSuchKey",
                     "The specified key does not exist.",
                     404,
-                    headers={"x-amz-delete-marker": "true", "x-amz-version-id": marker["VersionId"]},
+                    headers={
+                        "x-amz-delete-marker": "true",
+                        "x-amz-version-id": marker["VersionId"],
+                    },
                     Key=key,
                 )
             raise no_such_key(key)
-        return record
+        return found
+
+    def _copy_source(self, bucket: str, key: str, version_id: str | None) -> dict[str, Any]:
+        try:
+            return self._readable({"Bucket": bucket, "Key": key, "VersionId": version_id}, "GET")
+        except ServiceError as err:
+            if err.code == "MethodNotAllowed":
+                raise invalid_request(
+                    "The source of a copy request may not specifically refer to a delete marker "
+                    "by version id."
+                ) from err
+            raise
+
+    def _no_versions(self, bucket: str, key: str) -> bool:
+        lo, hi = keys.prefix_range(bucket, key)
+        return next(iter(self.store.scan(records.VERSIONS, lo, hi, limit=1)), None) is None
 
     def _newest_delete_marker(self, bucket: str, key: str) -> dict[str, Any] | None:
         for _, v in self.store.scan(records.VERSIONS, *keys.prefix_range(bucket, key), limit=1):
             return v if v.get("DeleteMarker") else None
         return None
 
-    def _describe(self, p: dict[str, Any], record: dict[str, Any], bucket: dict[str, Any]) -> dict[str, Any]:
+    def _describe(
+        self, p: dict[str, Any], record: dict[str, Any], bucket: dict[str, Any]
+    ) -> dict[str, Any]:
         out = content_headers(record)
         if versioning_status(bucket) is not None or record["VersionId"] != records.NULL_VERSION:
             out["VersionId"] = record["VersionId"]
@@ -185,11 +216,18 @@ class ObjectOperations(VersionStore):
             return None
         sizes = record.get("PartSizes") or [record["Size"]]
         if number < 1 or number > len(sizes):
-            raise ServiceError("InvalidPartNumber", "The requested partnumber is not satisfiable", 416, PartNumberRequested=str(number), ActualPartCount=str(len(sizes)))
+            raise ServiceError(
+                "InvalidPartNumber",
+                "The requested partnumber is not satisfiable",
+                416,
+                PartNumberRequested=str(number),
+                ActualPartCount=str(len(sizes)),
+            )
         first = sum(sizes[: number - 1])
         return first, first + sizes[number - 1] - 1
 
     def get_object(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        _check_range_or_part(p)
         record = self._readable(p, "GET")
         bucket = self.bucket(p["Bucket"])
         conditions.check_read(p, record)
@@ -210,6 +248,7 @@ class ObjectOperations(VersionStore):
         return out
 
     def head_object(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        _check_range_or_part(p)
         record = self._readable(p, "HEAD")
         bucket = self.bucket(p["Bucket"])
         conditions.check_read(p, record)
@@ -226,7 +265,8 @@ class ObjectOperations(VersionStore):
     def put_object(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         bucket = self.bucket(p["Bucket"])
         key = p["Key"]
-        _check_key(key)
+        check_key(key)
+        check_acl_allowed(bucket, p)
         attributes = object_attributes(p)
         hashers, hasher_list = checksums.prepare(p)
         blob = self.store.blobs.write(p.get("Body") or b"", hasher_list)
@@ -250,8 +290,11 @@ class ObjectOperations(VersionStore):
         except BaseException:
             self.store.discard_blob(blob.id)
             raise
-        out: dict[str, Any] = {"ETag": record["ETag"], "ServerSideEncryption": record.get("ServerSideEncryption", "AES256")}
-        if versioning_status(bucket) == "Enabled":
+        out: dict[str, Any] = {
+            "ETag": record["ETag"],
+            "ServerSideEncryption": record.get("ServerSideEncryption", "AES256"),
+        }
+        if versioning_status(bucket) is not None:  # "null" in a suspended bucket
             out["VersionId"] = record["VersionId"]
         for alg, value in (record.get("Checksums") or {}).items():
             out[f"Checksum{alg}"] = value
@@ -263,15 +306,24 @@ class ObjectOperations(VersionStore):
         src_bucket, src_key, src_version = parse_copy_source(p["CopySource"])
         dest = self.bucket(p["Bucket"])
         key = p["Key"]
-        _check_key(key)
-        source = self._readable({"Bucket": src_bucket, "Key": src_key, "VersionId": src_version}, "GET")
+        check_key(key)
+        check_acl_allowed(dest, p)
+        source = self._copy_source(src_bucket, src_key, src_version)
         conditions.check_read(p, source, prefix="CopySource")
         directive = p.get("MetadataDirective") or "COPY"
         if directive not in ("COPY", "REPLACE"):
-            raise invalid_argument("Unknown metadata directive.", "x-amz-metadata-directive", directive)
+            raise invalid_argument(
+                "Unknown metadata directive.", "x-amz-metadata-directive", directive
+            )
         tagging_directive = p.get("TaggingDirective") or "COPY"
         same = src_bucket == dest["Name"] and src_key == key and not src_version
-        if same and directive == "COPY" and not p.get("StorageClass") and not p.get("ServerSideEncryption") and not p.get("WebsiteRedirectLocation"):
+        if (
+            same
+            and directive == "COPY"
+            and not p.get("StorageClass")
+            and not p.get("ServerSideEncryption")
+            and not p.get("WebsiteRedirectLocation")
+        ):
             raise invalid_request(
                 "This copy request is illegal because it is trying to copy an object to itself "
                 "without changing the object's metadata, storage class, website redirect location "
@@ -307,11 +359,14 @@ class ObjectOperations(VersionStore):
         except BaseException:
             self.store.discard_blob(blob.id)
             raise
-        result: dict[str, Any] = {"ETag": record["ETag"], "LastModified": record["LastModified"] / 1000}
+        result: dict[str, Any] = {
+            "ETag": record["ETag"],
+            "LastModified": record["LastModified"] / 1000,
+        }
         for alg, value in (record.get("Checksums") or {}).items():
             result[f"Checksum{alg}"] = value
         out: dict[str, Any] = {"CopyObjectResult": result, "ServerSideEncryption": "AES256"}
-        if versioning_status(dest) == "Enabled":
+        if versioning_status(dest) is not None:
             out["VersionId"] = record["VersionId"]
         if source["VersionId"] != records.NULL_VERSION:
             out["CopySourceVersionId"] = source["VersionId"]
@@ -323,15 +378,29 @@ class ObjectOperations(VersionStore):
             bucket = self.bucket(p["Bucket"])
             return self._delete_one(bucket, p["Key"], p.get("VersionId"), p)
 
-    def _delete_one(self, bucket: dict[str, Any], key: str, version_id: str | None, p: dict[str, Any]) -> dict[str, Any]:
+    def _delete_one(
+        self,
+        bucket: dict[str, Any],
+        key: str,
+        version_id: str | None,
+        p: dict[str, Any],
+        batch: bool = False,
+    ) -> dict[str, Any]:
         name = bucket["Name"]
         if version_id:
             version = self.find_version(name, key, version_id)
             if version is None:
-                if version_id != records.NULL_VERSION and not records.order_is_version_id(version_id):
-                    raise invalid_argument("Invalid version id specified", "versionId", version_id)
-                return {"VersionId": version_id}
-            if p.get("IfMatch") and not conditions.etag_matches(p["IfMatch"], version.get("ETag", "")):
+                # What S3 answers for a version it does not hold depends on the call and the bucket.
+                if version_id == records.NULL_VERSION:
+                    return {"VersionId": version_id}
+                if batch:
+                    raise no_such_version(key, version_id)
+                if versioning_status(bucket) is not None and self._no_versions(name, key):
+                    return {"VersionId": version_id}
+                raise invalid_argument("Invalid version id specified", "versionId", version_id)
+            if p.get("IfMatch") and not conditions.etag_matches(
+                p["IfMatch"], version.get("ETag", "")
+            ):
                 raise conditions.precondition_failed("If-Match")
             self.delete_version(name, version)
             out: dict[str, Any] = {"VersionId": version_id}
@@ -350,7 +419,13 @@ class ObjectOperations(VersionStore):
                 self.delete_version(name, current)
             return {}
         marker = self.commit_version(
-            bucket, key, {"DeleteMarker": True, "LastModified": self.now_ms(), "Owner": records.canonical_user_id(bucket["Account"])}
+            bucket,
+            key,
+            {
+                "DeleteMarker": True,
+                "LastModified": self.now_ms(),
+                "Owner": records.canonical_user_id(bucket["Account"]),
+            },
         )
         return {"DeleteMarker": True, "VersionId": marker["VersionId"]}
 
@@ -367,9 +442,22 @@ class ObjectOperations(VersionStore):
             for item in objects:
                 key = item["Key"]
                 try:
-                    result = self._delete_one(bucket, key, item.get("VersionId"), {"IfMatch": item.get("ETag")})
+                    result = self._delete_one(
+                        bucket,
+                        key,
+                        item.get("VersionId"),
+                        {"IfMatch": item.get("ETag")},
+                        batch=True,
+                    )
                 except ServiceError as err:
-                    errors.append({"Key": key, "VersionId": item.get("VersionId"), "Code": err.code, "Message": err.message})
+                    errors.append(
+                        {
+                            "Key": key,
+                            "VersionId": item.get("VersionId"),
+                            "Code": err.code,
+                            "Message": err.message,
+                        }
+                    )
                     continue
                 if quiet:
                     continue
@@ -396,7 +484,9 @@ class ObjectOperations(VersionStore):
             record = self._readable(p, "PUT")
             change(record)
             name = p["Bucket"]
-            self.store.put(records.VERSIONS, records.version_key(name, record["Key"], record["Order"]), record)
+            self.store.put(
+                records.VERSIONS, records.version_key(name, record["Key"], record["Order"]), record
+            )
             current = self.current(name, record["Key"])
             if current is not None and current["Order"] == record["Order"]:
                 self.store.put(records.OBJECTS, records.object_key(name, record["Key"]), record)
@@ -423,10 +513,11 @@ class ObjectOperations(VersionStore):
         return {}
 
     def get_object_acl(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
-        self._readable(p, "GET")
-        return owner_acl(self.bucket(p["Bucket"])["Account"])
+        record = self._readable(p, "GET")
+        return acl_policy(self.bucket(p["Bucket"])["Account"], record.get("Acl"))
 
     def put_object_acl(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        check_acl_allowed(self.bucket(p["Bucket"]), p)
         self._rewrite_version(p, lambda r: r.__setitem__("Acl", p.get("ACL") or "private"))
         return {}
 
@@ -451,8 +542,19 @@ class ObjectOperations(VersionStore):
         return out
 
 
-def _check_key(key: str) -> None:
+def _check_range_or_part(p: dict[str, Any]) -> None:
+    if p.get("Range") and p.get("PartNumber") is not None:
+        raise invalid_request("Cannot specify both Range header and partNumber query parameter.")
+
+
+def check_key(key: str) -> None:
     if not key:
         raise invalid_argument("Key must not be empty", "Key", key)
     if len(key.encode()) > 1024:
-        raise ServiceError("KeyTooLongError", "Your key is too long", 400, Size=str(len(key.encode())), MaxSizeAllowed="1024")
+        raise ServiceError(
+            "KeyTooLongError",
+            "Your key is too long",
+            400,
+            Size=str(len(key.encode())),
+            MaxSizeAllowed="1024",
+        )

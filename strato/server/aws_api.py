@@ -104,7 +104,11 @@ class AwsApi:
             ctx.operation = op.name
             params = parse_params(op, req, labels)
             validate_params(op, params, spec.validation_error_code)
-            handler = getattr(self.providers[spec.name], _method_name(op.name), None)
+            provider = self.providers[spec.name]
+            authorize = getattr(provider, "authorize", None)
+            if authorize is not None:
+                authorize(ctx, op.name, params)
+            handler = getattr(provider, _method_name(op.name), None)
             if handler is None:
                 raise ServiceError(
                     "NotImplemented",
@@ -160,9 +164,12 @@ class AwsApi:
     ) -> RequestContext:
         settings = self.platform.settings
         check = settings.verify_signatures
+        anonymous = False
         if cred is None:
-            if check:
-                raise AuthFailure("missing", "Access Denied" if spec.protocol == "rest-xml" else "Request is missing Authentication Token")
+            if check and spec is not self.s3:
+                raise AuthFailure("missing", "Request is missing Authentication Token")
+            # Unsigned S3 calls are anonymous: only a bucket policy can let them through.
+            anonymous = check
             key = self.platform.accounts.lookup("test")
             region = settings.default_region
         else:
@@ -185,6 +192,7 @@ class AwsApi:
             request_id=request_id,
             service=spec.name,
             host=host,
+            extras={"anonymous": True} if anonymous else {},
         )
 
     def _decode_chunked(self, req: HttpRequest, cred: Credential | None, secret: str | None) -> None:

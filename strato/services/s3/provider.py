@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from .access import S3Access
 from .bucket_config import BucketConfigOperations
 from .buckets import BucketOperations
 from .listing import ListingOperations
 from .multipart import MultipartOperations
 
 
-class S3Provider(BucketOperations, BucketConfigOperations, ListingOperations, MultipartOperations):
+class S3Provider(
+    S3Access,
+    BucketOperations, BucketConfigOperations, ListingOperations, MultipartOperations):
     """Buckets, bucket configurations, listings, objects and multipart uploads."""

@@ -14,7 +14,7 @@ from .errors import ServiceError
 from .json_codec import to_json
 from .request import HttpResponse
 from .scalars import format_scalar
-from .xml_codec import escape, to_xml
+from .xml_codec import INTERLEAVE, escape, to_xml
 
 _dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 XML_DECL = '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -85,6 +85,8 @@ def _rest_output(
             resp.status = int(value)
         else:
             body_values[name] = value
+    if INTERLEAVE in output:
+        body_values[INTERLEAVE] = output[INTERLEAVE]
     payload = shape.serialization.get("payload")
     if payload:
         member = shape.members[payload]

@@ -108,6 +108,20 @@ def _ns_attr(shape: Shape) -> str:
     return f' xmlns="{_escape_attr(ns)}"'
 
 
+INTERLEAVE = "__interleave__"
+
+
+def _interleave(members, value: dict, sequence: list[str], out: list[str], timestamp_format: str) -> None:
+    """Write flattened list items in the order `sequence` names their members."""
+    positions = dict.fromkeys(sequence, 0)
+    for key in sequence:
+        member = members[key]
+        item = value[key][positions[key]]
+        positions[key] += 1
+        name = member.member.serialization.get("name", member.serialization.get("name", key))
+        to_xml(member.member, item, name, out, timestamp_format=timestamp_format)
+
+
 def to_xml(
     shape: Shape,
     value: Any,
@@ -122,9 +136,18 @@ def to_xml(
         members = shape.members
         head = [attrs or _ns_attr(shape)]
         body: list[str] = []
+        # INTERLEAVE names flattened list members whose items share one document order.
+        sequence = value.get(INTERLEAVE)
+        interleaved = set(sequence or ())
+        written = False
         for key, v in value.items():
             member = members.get(key)
             if v is None or member is None:
+                continue
+            if key in interleaved:
+                if not written:
+                    _interleave(members, value, sequence, body, timestamp_format)
+                    written = True
                 continue
             if member.serialization.get("location") not in _BODY_LOCATIONS:
                 continue

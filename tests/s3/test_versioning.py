@@ -291,11 +291,6 @@ def test_batch_delete_of_every_version_empties_bucket(s3, versioned_bucket, quie
     assert status_of(s3.delete_bucket(Bucket=b)) == 204
 
 
-@pytest.mark.xfail(
-    reason="protocol serializer writes all <Version> then all <DeleteMarker>; S3 interleaves "
-    "them in listing order (strato/protocol is out of this task's scope)",
-    strict=True,
-)
 def test_versions_and_delete_markers_interleave_on_the_wire(s3, versioned_bucket):
     b = versioned_bucket
     v1 = s3.put_object(Bucket=b, Key="a", Body=b"1")["VersionId"]

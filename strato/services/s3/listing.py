@@ -10,6 +10,7 @@ from urllib.parse import quote_plus
 
 from ...auth import RequestContext
 from ...protocol import ServiceError
+from ...protocol.xml_codec import INTERLEAVE
 from ...store import keys
 from . import records
 from .base import S3Base
@@ -239,6 +240,7 @@ class ListingOperations(S3Base):
         versions: list[dict[str, Any]] = []
         markers: list[dict[str, Any]] = []
         prefixes: list[dict[str, Any]] = []
+        sequence: list[str] = []  # S3 writes versions and delete markers in one listing order
         owner = records.owner(bucket["Account"])
         for kind, v in items:
             if kind == "prefix":
@@ -256,10 +258,12 @@ class ListingOperations(S3Base):
             }
             if v.get("DeleteMarker"):
                 markers.append(base)
+                sequence.append("DeleteMarkers")
             else:
                 entry = _object_entry(v, url, owner)
                 entry.update(base)
                 versions.append(entry)
+                sequence.append("Versions")
         out: dict[str, Any] = {
             "Name": name,
             "Prefix": _encode(prefix, url),
@@ -272,6 +276,8 @@ class ListingOperations(S3Base):
             out["Versions"] = versions
         if markers:
             out["DeleteMarkers"] = markers
+        if versions and markers:
+            out[INTERLEAVE] = sequence
         if prefixes:
             out["CommonPrefixes"] = prefixes
         if delimiter:

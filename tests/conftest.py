@@ -30,7 +30,9 @@ def endpoint(strato) -> str:
 
 @pytest.fixture(scope="session")
 def client_factory(endpoint):
-    def make(service: str, region: str = "us-east-1", key: str = "test", secret: str = "test", **config):
+    def make(
+        service: str, region: str = "us-east-1", key: str = "test", secret: str = "test", **config
+    ):
         return boto3.client(
             service,
             endpoint_url=endpoint,

@@ -21,7 +21,9 @@ def free_port() -> int:
 class StratoProcess:
     """`strato up` in a child process on a free loopback port."""
 
-    def __init__(self, state_dir: str, port: int | None = None, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, state_dir: str, port: int | None = None, env: dict[str, str] | None = None
+    ) -> None:
         self.state_dir = state_dir
         self.port = port or free_port()
         self.env = {**os.environ, **(env or {})}
@@ -36,7 +38,16 @@ class StratoProcess:
         os.makedirs(self.state_dir, exist_ok=True)
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "strato", "up", "--port", str(self.port), "--state-dir", self.state_dir],
+            [
+                sys.executable,
+                "-m",
+                "strato",
+                "up",
+                "--port",
+                str(self.port),
+                "--state-dir",
+                self.state_dir,
+            ],
             stdout=log,
             stderr=subprocess.STDOUT,
             env=self.env,

@@ -19,7 +19,9 @@ s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enab
 print(f"created versioned bucket {bucket}")
 
 for draft in ("first draft", "second draft", "final text"):
-    r = s3.put_object(Bucket=bucket, Key="notes/plan.txt", Body=draft.encode(), ContentType="text/plain")
+    r = s3.put_object(
+        Bucket=bucket, Key="notes/plan.txt", Body=draft.encode(), ContentType="text/plain"
+    )
     print(f"saved notes/plan.txt version {r['VersionId']}")
 
 versions = s3.list_object_versions(Bucket=bucket, Prefix="notes/")["Versions"]
@@ -28,7 +30,9 @@ oldest = versions[-1]["VersionId"]
 first = s3.get_object(Bucket=bucket, Key="notes/plan.txt", VersionId=oldest)["Body"].read().decode()
 print(f"oldest version says: {first!r}")
 
-url = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "notes/plan.txt"}, ExpiresIn=300)
+url = s3.generate_presigned_url(
+    "get_object", Params={"Bucket": bucket, "Key": "notes/plan.txt"}, ExpiresIn=300
+)
 with urllib.request.urlopen(url) as r:
     print(f"presigned link serves: {r.read().decode()!r}")
 

@@ -96,8 +96,16 @@ def read_credential(req: HttpRequest) -> Credential | None:
         except ValueError as e:
             raise AuthFailure("malformed", "Expires must be a number") from e
         return Credential(
-            q["AWSAccessKeyId"], "", "us-east-1", "s3", [], q["Signature"], "",
-            presigned=True, expires=expires, sigv2=True,
+            q["AWSAccessKeyId"],
+            "",
+            "us-east-1",
+            "s3",
+            [],
+            q["Signature"],
+            "",
+            presigned=True,
+            expires=expires,
+            sigv2=True,
         )
     return None
 
@@ -117,7 +125,9 @@ def verify(
             default = accounts.lookup("test")
             assert default is not None
             return default
-        raise AuthFailure("unknown_key", "The AWS Access Key Id you provided does not exist in our records.")
+        raise AuthFailure(
+            "unknown_key", "The AWS Access Key Id you provided does not exist in our records."
+        )
     if not check_signature:
         return key
     if cred.sigv2:
@@ -230,7 +240,9 @@ def _verify_sigv2(req: HttpRequest, cred: Credential, key: AccessKey, now: float
         f"{req.method}\n{h.get('content-md5', '')}\n{h.get('content-type', '')}\n"
         f"{date_part}\n{amz_lines}{resource}"
     )
-    digest = hmac.new(key.secret_access_key.encode(), string_to_sign.encode(), hashlib.sha1).digest()
+    digest = hmac.new(
+        key.secret_access_key.encode(), string_to_sign.encode(), hashlib.sha1
+    ).digest()
     expected = base64.b64encode(digest).decode()
     if not hmac.compare_digest(expected, cred.signature):
         raise AuthFailure(
@@ -242,9 +254,7 @@ def _verify_sigv2(req: HttpRequest, cred: Credential, key: AccessKey, now: float
         raise AuthFailure("expired", "Request has expired")
 
 
-def verify_chunk_signatures(
-    cred: Credential, secret: str, chunks: list[tuple[str, str]]
-) -> None:
+def verify_chunk_signatures(cred: Credential, secret: str, chunks: list[tuple[str, str]]) -> None:
     """Each chunk of a signed stream signs its data and the previous chunk's signature."""
     key = signing_key(secret, cred.date, cred.region, cred.service)
     previous = cred.signature

@@ -32,7 +32,9 @@ def _accounts(args: argparse.Namespace) -> int:
         if args.accounts_command == "add":
             try:
                 registry.add(
-                    AccessKey(args.access_key_id, args.secret_access_key, args.account_id, args.user)
+                    AccessKey(
+                        args.access_key_id, args.secret_access_key, args.account_id, args.user
+                    )
                 )
             except ValueError as e:
                 print(f"strato: {e}", file=sys.stderr)

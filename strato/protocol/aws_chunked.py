@@ -68,4 +68,6 @@ def decode(src: bytes | BinaryIO, spill: BinaryIO | None = None) -> ChunkedBody:
 
 
 def _bad(message: str) -> ServiceError:
-    return ServiceError("IncompleteBody", f"The request body is not valid aws-chunked: {message}", 400)
+    return ServiceError(
+        "IncompleteBody", f"The request body is not valid aws-chunked: {message}", 400
+    )

@@ -34,5 +34,7 @@ class NotModified(ServiceError):
         super().__init__("NotModified", "Not Modified", 304, headers=headers)
 
 
-def validation_error(message: str, code: str = "ValidationException", status: int = 400) -> ServiceError:
+def validation_error(
+    message: str, code: str = "ValidationException", status: int = 400
+) -> ServiceError:
     return ServiceError(code, message, status)

@@ -111,7 +111,9 @@ def _ns_attr(shape: Shape) -> str:
 INTERLEAVE = "__interleave__"
 
 
-def _interleave(members, value: dict, sequence: list[str], out: list[str], timestamp_format: str) -> None:
+def _interleave(
+    members, value: dict, sequence: list[str], out: list[str], timestamp_format: str
+) -> None:
     """Write flattened list items in the order `sequence` names their members."""
     positions = dict.fromkeys(sequence, 0)
     for key in sequence:

@@ -85,7 +85,9 @@ class AwsApi:
         try:
             cred = read_credential(req)
         except AuthFailure as failure:
-            return self._auth_error(self._identify(req, host, None), failure, request_id, req.method)
+            return self._auth_error(
+                self._identify(req, host, None), failure, request_id, req.method
+            )
         spec = self._identify(req, host, cred)
         if spec is None:
             return HttpResponse(
@@ -173,7 +175,9 @@ class AwsApi:
             key = self.platform.accounts.lookup("test")
             region = settings.default_region
         else:
-            key = verify(req, cred, self.platform.accounts, self.platform.clock.now(), check_signature=check)
+            key = verify(
+                req, cred, self.platform.accounts, self.platform.clock.now(), check_signature=check
+            )
             region = cred.region or settings.default_region
         assert key is not None
         if aws_chunked.is_aws_chunked(req.headers):
@@ -195,9 +199,13 @@ class AwsApi:
             extras={"anonymous": True} if anonymous else {},
         )
 
-    def _decode_chunked(self, req: HttpRequest, cred: Credential | None, secret: str | None) -> None:
+    def _decode_chunked(
+        self, req: HttpRequest, cred: Credential | None, secret: str | None
+    ) -> None:
         large = not isinstance(req.body, (bytes, bytearray))
-        decoded = aws_chunked.decode(req.body, self.platform.store.blobs.temp_file() if large else None)
+        decoded = aws_chunked.decode(
+            req.body, self.platform.store.blobs.temp_file() if large else None
+        )
         if secret is not None and cred is not None and decoded.signatures and not cred.sigv2:
             verify_chunk_signatures(cred, secret, decoded.signatures)
         req.body, req.body_size = decoded.data, decoded.size
@@ -265,4 +273,3 @@ def _virtual_host_bucket(host: str) -> str | None:
         if i > 0:
             return name[:i]
     return None
-

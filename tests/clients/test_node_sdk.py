@@ -19,7 +19,9 @@ def node_sdk():
     if shutil.which("node") is None:
         pytest.fail("Node.js is required for the client tests (README: Python 3.11 and Node.js)")
     if not os.path.isdir(os.path.join(NODE_DIR, "node_modules", "@aws-sdk", "client-s3")):
-        subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent"], cwd=NODE_DIR, check=True)
+        subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund", "--silent"], cwd=NODE_DIR, check=True
+        )
     return NODE_DIR
 
 

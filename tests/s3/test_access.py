@@ -17,8 +17,21 @@ OTHER_KEY, OTHER_SECRET, OTHER_ACCOUNT = "AKIAOTHERACCOUNT0003", "other-secret",
 @pytest.fixture(scope="module")
 def other(strato, client_factory):
     subprocess.run(
-        [sys.executable, "-m", "strato", "accounts", "--state-dir", strato.state_dir, "add",
-         "--access-key-id", OTHER_KEY, "--secret-access-key", OTHER_SECRET, "--account-id", OTHER_ACCOUNT],
+        [
+            sys.executable,
+            "-m",
+            "strato",
+            "accounts",
+            "--state-dir",
+            strato.state_dir,
+            "add",
+            "--access-key-id",
+            OTHER_KEY,
+            "--secret-access-key",
+            OTHER_SECRET,
+            "--account-id",
+            OTHER_ACCOUNT,
+        ],
         check=True,
         capture_output=True,
     )
@@ -67,20 +80,36 @@ def test_bucket_policy_grants_another_account_what_it_names(s3, other, bucket):
     )
     assert other.get_object(Bucket=bucket, Key="shared/a")["Body"].read() == b"a"
     assert code(lambda: other.get_object(Bucket=bucket, Key="private/b")) == "AccessDenied"
-    assert code(lambda: other.put_object(Bucket=bucket, Key="shared/c", Body=b"c")) == "AccessDenied"
-    assert [o["Key"] for o in other.list_objects_v2(Bucket=bucket, Prefix="shared/")["Contents"]] == ["shared/a"]
+    assert (
+        code(lambda: other.put_object(Bucket=bucket, Key="shared/c", Body=b"c")) == "AccessDenied"
+    )
+    assert [
+        o["Key"] for o in other.list_objects_v2(Bucket=bucket, Prefix="shared/")["Contents"]
+    ] == ["shared/a"]
     assert code(lambda: other.list_objects_v2(Bucket=bucket, Prefix="private/")) == "AccessDenied"
     # Copying needs read access to the source as well as write access to the target.
     theirs = f"{bucket}-x"
     other.create_bucket(Bucket=theirs)
     other.copy_object(Bucket=theirs, Key="copy", CopySource=f"{bucket}/shared/a")
-    assert code(lambda: other.copy_object(Bucket=theirs, Key="copy2", CopySource=f"{bucket}/private/b")) == "AccessDenied"
+    assert (
+        code(
+            lambda: other.copy_object(Bucket=theirs, Key="copy2", CopySource=f"{bucket}/private/b")
+        )
+        == "AccessDenied"
+    )
 
 
 def test_explicit_deny_binds_the_owner_but_not_for_the_policy_itself(s3, bucket):
     s3.put_bucket_policy(
         Bucket=bucket,
-        Policy=policy({"Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{bucket}/locked/*"}),
+        Policy=policy(
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:PutObject",
+                "Resource": f"arn:aws:s3:::{bucket}/locked/*",
+            }
+        ),
     )
     assert code(lambda: s3.put_object(Bucket=bucket, Key="locked/x", Body=b"x")) == "AccessDenied"
     s3.put_object(Bucket=bucket, Key="open/x", Body=b"x")
@@ -89,14 +118,23 @@ def test_explicit_deny_binds_the_owner_but_not_for_the_policy_itself(s3, bucket)
 
 
 def test_anonymous_reads_need_a_public_policy(s3, endpoint, bucket):
-    s3.put_object(Bucket=bucket, Key="site/index.html", Body=b"<h1>hi</h1>", ContentType="text/html")
+    s3.put_object(
+        Bucket=bucket, Key="site/index.html", Body=b"<h1>hi</h1>", ContentType="text/html"
+    )
     url = f"{endpoint}/{bucket}/site/index.html"
     with pytest.raises(urllib.error.HTTPError) as e:
         urllib.request.urlopen(url)
     assert e.value.code == 403
     s3.put_bucket_policy(
         Bucket=bucket,
-        Policy=policy({"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/site/*"}),
+        Policy=policy(
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::{bucket}/site/*",
+            }
+        ),
     )
     with urllib.request.urlopen(url) as r:
         assert r.read() == b"<h1>hi</h1>"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from s3_helpers import raises_s3, status_of
 
 

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import unquote_plus
 
 import pytest
+
 from s3_helpers import raises_s3
 
 TREE = [
@@ -343,6 +344,9 @@ def test_listed_dates_keep_milliseconds_and_agree_with_head_and_copy(s3, bucket)
     copied = s3.copy_object(Bucket=bucket, Key="c", CopySource=f"{bucket}/k")
     listed = {o["Key"]: o["LastModified"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]}
     for key in ("k", "c"):
-        assert listed[key].replace(microsecond=0) == s3.head_object(Bucket=bucket, Key=key)["LastModified"]
+        assert (
+            listed[key].replace(microsecond=0)
+            == s3.head_object(Bucket=bucket, Key=key)["LastModified"]
+        )
         assert listed[key].microsecond % 1000 == 0
     assert copied["CopyObjectResult"]["LastModified"] == listed["c"]

@@ -9,6 +9,7 @@ from urllib.parse import unquote
 
 import pytest
 from boto3.s3.transfer import TransferConfig
+
 from s3_helpers import raises_s3, status_of
 
 MiB = 1 << 20

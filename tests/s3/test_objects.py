@@ -18,6 +18,7 @@ import requests
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
+
 from s3_helpers import raises_s3, status_of
 
 BODY = b"hello world!"  # 12 bytes

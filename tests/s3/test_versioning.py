@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+
 from s3_helpers import list_versions_in_order, raises_s3, status_of
 
 

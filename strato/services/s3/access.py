@@ -42,7 +42,16 @@ _ACTIONS = {
     "PutPublicAccessBlock": "PutBucketPublicAccessBlock",
 }
 # With a VersionId these act on a version and need the *Version action.
-_VERSIONED = {"GetObject", "HeadObject", "DeleteObject", "GetObjectTagging", "PutObjectTagging", "DeleteObjectTagging", "GetObjectAcl", "PutObjectAcl"}
+_VERSIONED = {
+    "GetObject",
+    "HeadObject",
+    "DeleteObject",
+    "GetObjectTagging",
+    "PutObjectTagging",
+    "DeleteObjectTagging",
+    "GetObjectAcl",
+    "PutObjectAcl",
+}
 _POLICY_OPERATIONS = {"GetBucketPolicy", "PutBucketPolicy", "DeleteBucketPolicy"}
 
 
@@ -69,7 +78,9 @@ class S3Access:
             from .objects import parse_copy_source
 
             src_bucket, src_key, src_version = parse_copy_source(params["CopySource"])
-            self._authorize_one(ctx, "GetObject", {"Bucket": src_bucket, "Key": src_key, "VersionId": src_version})
+            self._authorize_one(
+                ctx, "GetObject", {"Bucket": src_bucket, "Key": src_key, "VersionId": src_version}
+            )
         if operation == "DeleteObjects":
             for item in (params.get("Delete") or {}).get("Objects") or []:
                 self._authorize_one(ctx, "DeleteObject", {"Bucket": params["Bucket"], **item})

@@ -43,7 +43,13 @@ def _chunks(blobs: BlobStore, segments: list, offset: int, length: int) -> Itera
             return
 
 
-def copy_into(blobs: BlobStore, record: dict[str, Any], hashers: list | None = None, first: int = 0, last: int | None = None):
+def copy_into(
+    blobs: BlobStore,
+    record: dict[str, Any],
+    hashers: list | None = None,
+    first: int = 0,
+    last: int | None = None,
+):
     """Write (part of) an object's bytes as a new blob, for copies."""
     end = record["Size"] - 1 if last is None else last
     length = end - first + 1 if record["Size"] else 0

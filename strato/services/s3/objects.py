@@ -263,10 +263,8 @@ class ObjectOperations(VersionStore):
 
     # -- writing --------------------------------------------------------------------
     def put_object(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
-        bucket = self.bucket(p["Bucket"])
         key = p["Key"]
         check_key(key)
-        check_acl_allowed(bucket, p)
         attributes = object_attributes(p)
         hashers, hasher_list = checksums.prepare(p)
         blob = self.store.blobs.write(p.get("Body") or b"", hasher_list)
@@ -285,6 +283,7 @@ class ObjectOperations(VersionStore):
                 record["ChecksumType"] = "FULL_OBJECT"
             with self.store.transaction():
                 bucket = self.bucket(p["Bucket"])
+                check_acl_allowed(bucket, p)
                 conditions.check_write(p, self.current(bucket["Name"], key), key)
                 self.commit_version(bucket, key, record)
         except BaseException:

@@ -10,6 +10,6 @@ from .multipart import MultipartOperations
 
 
 class S3Provider(
-    S3Access,
-    BucketOperations, BucketConfigOperations, ListingOperations, MultipartOperations):
+    S3Access, BucketOperations, BucketConfigOperations, ListingOperations, MultipartOperations
+):
     """Buckets, bucket configurations, listings, objects and multipart uploads."""

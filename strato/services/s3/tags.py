@@ -19,7 +19,9 @@ def check_tag_set(tags: list[dict[str, str]], limit: int) -> None:
             )
         seen.add(key)
         if not key or len(key) > 128:
-            raise ServiceError("InvalidTag", "The TagKey you have provided is invalid", 400, TagKey=key)
+            raise ServiceError(
+                "InvalidTag", "The TagKey you have provided is invalid", 400, TagKey=key
+            )
         if len(tag.get("Value", "")) > 256:
             raise ServiceError(
                 "InvalidTag", "The TagValue you have provided is invalid", 400, TagKey=key

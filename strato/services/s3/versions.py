@@ -29,7 +29,9 @@ class VersionStore(S3Base):
             return None
         return self.store.get(records.VERSIONS, records.version_key(bucket, key, version_id))
 
-    def commit_version(self, bucket: dict[str, Any], key: str, record: dict[str, Any]) -> dict[str, Any]:
+    def commit_version(
+        self, bucket: dict[str, Any], key: str, record: dict[str, Any]
+    ) -> dict[str, Any]:
         """Make `record` (an object or a delete marker) the newest version of `key`."""
         name = bucket["Name"]
         status = versioning_status(bucket)
@@ -56,7 +58,9 @@ class VersionStore(S3Base):
         self.store.delete(records.VERSIONS, records.version_key(bucket, key, version["Order"]))
         for blob_id in records.blob_ids(version):
             self.store.release_blob(blob_id)
-        newest = next(iter(self.store.scan(records.VERSIONS, *keys.prefix_range(bucket, key), limit=1)), None)
+        newest = next(
+            iter(self.store.scan(records.VERSIONS, *keys.prefix_range(bucket, key), limit=1)), None
+        )
         if newest is None or newest[1].get("DeleteMarker"):
             self.store.delete(records.OBJECTS, records.object_key(bucket, key))
         else:

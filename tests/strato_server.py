@@ -88,6 +88,31 @@ class StratoProcess:
     def kill(self) -> None:
         self.stop(signal.SIGKILL)
 
+    def add_account(
+        self, access_key_id: str, secret: str, account_id: str, check: bool = True
+    ) -> subprocess.CompletedProcess:
+        """`strato accounts add` against this server's state, as a user would run it."""
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "strato",
+                "accounts",
+                "--state-dir",
+                self.state_dir,
+                "add",
+                "--access-key-id",
+                access_key_id,
+                "--secret-access-key",
+                secret,
+                "--account-id",
+                account_id,
+            ],
+            check=check,
+            capture_output=True,
+            text=True,
+        )
+
     def advance_clock(self, seconds: float) -> float:
         req = urllib.request.Request(
             self.endpoint + "/_strato/clock",

@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
-import sys
 import urllib.request
 import uuid
 
@@ -138,25 +136,7 @@ def test_aws_chunked_with_a_bad_chunk_signature_is_refused(endpoint, s3, bucket)
 
 
 def test_accounts_add_partitions_buckets(strato, endpoint, s3):
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "strato",
-            "accounts",
-            "--state-dir",
-            strato.state_dir,
-            "add",
-            "--access-key-id",
-            "AKIASECONDACCOUNT001",
-            "--secret-access-key",
-            "second-secret",
-            "--account-id",
-            "111111111111",
-        ],
-        check=True,
-        capture_output=True,
-    )
+    strato.add_account("AKIASECONDACCOUNT001", "second-secret", "111111111111")
     other = _s3(endpoint, key="AKIASECONDACCOUNT001", secret="second-secret")
     mine = f"acct-a-{uuid.uuid4().hex[:8]}"
     theirs = f"acct-b-{uuid.uuid4().hex[:8]}"
@@ -174,25 +154,7 @@ def test_accounts_add_partitions_buckets(strato, endpoint, s3):
 
 
 def test_accounts_add_rejects_a_bad_account_id(strato):
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "strato",
-            "accounts",
-            "--state-dir",
-            strato.state_dir,
-            "add",
-            "--access-key-id",
-            "AKIABAD",
-            "--secret-access-key",
-            "x",
-            "--account-id",
-            "12",
-        ],
-        capture_output=True,
-        text=True,
-    )
+    r = strato.add_account("AKIABAD", "x", "12", check=False)
     assert r.returncode == 2
     assert "12 digits" in r.stderr
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 
@@ -16,25 +14,7 @@ OTHER_KEY, OTHER_SECRET, OTHER_ACCOUNT = "AKIAOTHERACCOUNT0003", "other-secret",
 
 @pytest.fixture(scope="module")
 def other(strato, client_factory):
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "strato",
-            "accounts",
-            "--state-dir",
-            strato.state_dir,
-            "add",
-            "--access-key-id",
-            OTHER_KEY,
-            "--secret-access-key",
-            OTHER_SECRET,
-            "--account-id",
-            OTHER_ACCOUNT,
-        ],
-        check=True,
-        capture_output=True,
-    )
+    strato.add_account(OTHER_KEY, OTHER_SECRET, OTHER_ACCOUNT)
     return client_factory("s3", key=OTHER_KEY, secret=OTHER_SECRET)
 
 

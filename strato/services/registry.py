@@ -1,7 +1,13 @@
-"""The services Strato hosts: their model, wire options and provider, looked up by name."""
+"""The services Strato hosts: their model, wire options and provider, looked up by name.
+
+Every package under `strato/services/` that exports a `SPEC` is hosted; adding a
+service is adding its folder.
+"""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,17 +24,26 @@ class ServiceSpec:
     wire: WireOptions = field(default_factory=WireOptions)
     validation_error_code: str = "ValidationException"
     model_name: str | None = None
+    protocol_override: str | None = None  # for models that list several protocols
 
     def __post_init__(self) -> None:
         self.model: ServiceModel = load_service_model(self.model_name or self.name)
         self.router = OperationRouter(self.model)
         md = self.model.metadata
-        self.protocol: str = self.model.protocol
+        self.protocol: str = self.protocol_override or self.model.protocol
         self.signing_name: str = md.get("signingName") or md.get("endpointPrefix") or self.name
         self.target_prefix: str | None = md.get("targetPrefix")
 
 
 def hosted_services() -> list[ServiceSpec]:
-    from .s3 import SPEC as S3
+    from .. import services
 
-    return [S3]
+    specs = []
+    for info in sorted(pkgutil.iter_modules(services.__path__), key=lambda m: m.name):
+        if not info.ispkg:
+            continue
+        module = importlib.import_module(f"{services.__name__}.{info.name}")
+        spec = getattr(module, "SPEC", None)
+        if isinstance(spec, ServiceSpec):
+            specs.append(spec)
+    return specs

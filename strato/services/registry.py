@@ -24,13 +24,12 @@ class ServiceSpec:
     wire: WireOptions = field(default_factory=WireOptions)
     validation_error_code: str = "ValidationException"
     model_name: str | None = None
-    protocol_override: str | None = None  # for models that list several protocols
 
     def __post_init__(self) -> None:
         self.model: ServiceModel = load_service_model(self.model_name or self.name)
         self.router = OperationRouter(self.model)
         md = self.model.metadata
-        self.protocol: str = self.protocol_override or self.model.protocol
+        self.protocol: str = self.model.protocol
         self.signing_name: str = md.get("signingName") or md.get("endpointPrefix") or self.name
         self.target_prefix: str | None = md.get("targetPrefix")
 

@@ -22,6 +22,8 @@ class Settings:
     config_file: str | None = None
     default_region: str = "us-east-1"
     log_level: str = "warning"
+    lambda_concurrency_limit: int = 1000
+    lambda_keepalive_s: float = 600.0
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -33,6 +35,8 @@ class Settings:
             config_file=os.environ.get("STRATO_CONFIG"),
             default_region=os.environ.get("STRATO_DEFAULT_REGION", cls.default_region),
             log_level=os.environ.get("STRATO_LOG_LEVEL", cls.log_level),
+            lambda_concurrency_limit=int(os.environ.get("STRATO_LAMBDA_CONCURRENCY", cls.lambda_concurrency_limit)),
+            lambda_keepalive_s=float(os.environ.get("STRATO_LAMBDA_KEEPALIVE", cls.lambda_keepalive_s)),
         )
         for key, value in overrides.items():
             if value is not None:

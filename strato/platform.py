@@ -1,8 +1,10 @@
-"""What every provider is built with: the store, the clock, the settings and the access keys."""
+"""What every provider is built with: the store, the clock, the settings, the access keys and each other."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import inspect
+from dataclasses import dataclass, field
+from typing import Any
 
 from .auth.accounts import AccountRegistry
 from .clock import Clock
@@ -16,6 +18,7 @@ class Platform:
     store: Store
     clock: Clock
     accounts: AccountRegistry
+    providers: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def open(cls, settings: Settings) -> Platform:
@@ -26,6 +29,27 @@ class Platform:
             clock=Clock(),
             accounts=AccountRegistry(store, settings.config_file),
         )
+
+    def provider(self, service: str) -> Any:
+        """Another service's provider, for calls between services (S3 -> Lambda, ...)."""
+        return self.providers[service]
+
+    async def start(self) -> None:
+        """Start providers' background work (timers, warm pools) once the event loop runs."""
+        for provider in self.providers.values():
+            hook = getattr(provider, "start", None)
+            if hook is not None:
+                result = hook()
+                if inspect.isawaitable(result):
+                    await result
+
+    async def stop(self) -> None:
+        for provider in self.providers.values():
+            hook = getattr(provider, "stop", None)
+            if hook is not None:
+                result = hook()
+                if inspect.isawaitable(result):
+                    await result
 
     def close(self) -> None:
         self.store.close()

@@ -4,7 +4,7 @@ from .errors import NotModified, ServiceError
 from .models import load_service_model
 from .parser import parse_params, validate_params
 from .request import HttpRequest, HttpResponse
-from .router import OperationRouter
+from .router import OperationRouter, request_protocol
 from .serializer import WireOptions, serialize_error, serialize_output
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "WireOptions",
     "load_service_model",
     "parse_params",
+    "request_protocol",
     "serialize_error",
     "serialize_output",
     "validate_params",

@@ -21,8 +21,17 @@ def _loader() -> botocore.loaders.Loader:
 
 
 @cache
-def load_service_model(name: str, api_version: str | None = None) -> botocore.model.ServiceModel:
+def load_service_model(
+    name: str, api_version: str | None = None, protocol: str | None = None
+) -> botocore.model.ServiceModel:
+    """The model; with `protocol`, as that one of its `protocols` (CloudWatch speaks three)."""
     data = _loader().load_service_model(name, "service-2", api_version)
+    if protocol is not None and protocol != data["metadata"].get("protocol"):
+        offered = data["metadata"].get("protocols") or [data["metadata"].get("protocol")]
+        if protocol not in offered:
+            raise ValueError(f"{name} does not speak {protocol}")
+        # The loader caches `data`; the variant gets its own metadata and shares the rest.
+        data = {**data, "metadata": {**data["metadata"], "protocol": protocol}}
     return botocore.model.ServiceModel(data, service_name=name)
 
 

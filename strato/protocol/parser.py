@@ -10,6 +10,8 @@ from urllib.parse import parse_qsl
 from botocore.model import OperationModel, Shape
 from botocore.validate import ParamValidator
 
+from . import cbor
+from .cbor_codec import from_cbor
 from .errors import ServiceError
 from .json_codec import from_json
 from .query_codec import from_query
@@ -34,10 +36,20 @@ def parse_params(
             return from_json(shape, json.loads(body)) if body.strip() else {}
         if protocol == "query":
             return from_query(shape, query_fields(req))
+        if protocol == "smithy-rpc-v2-cbor":
+            body = req.body_bytes()
+            return (from_cbor(shape, _cbor_map(body)) or {}) if body else {}
         return _parse_rest(op, shape, req, labels or {}, protocol)
     except (BadValue, ValueError, UnicodeDecodeError) as e:
         code = "MalformedXML" if protocol == "rest-xml" else "SerializationException"
         raise ServiceError(code, str(e), 400) from e
+
+
+def _cbor_map(body: bytes) -> dict:
+    value = cbor.decode(body)
+    if not isinstance(value, dict):
+        raise BadValue("the request body must be a CBOR map")
+    return value
 
 
 def query_fields(req: HttpRequest) -> dict[str, str]:

@@ -12,6 +12,8 @@ from .errors import ServiceError
 from .request import HttpRequest
 
 _LABEL = re.compile(r"\{([^}]+?)(\+?)\}")
+# smithy-rpc-v2-cbor: POST [prefix]/service/{ServiceName}/operation/{OperationName}
+_RPC_V2_PATH = re.compile(r"/service/([^/]+)/operation/([^/]+)/?$")
 # Newer models add ?x-id=Op to request URIs; older clients never send it.
 _IGNORED_QUERY_LITERALS = {"x-id"}
 
@@ -65,6 +67,18 @@ class OperationRouter:
 
     def by_name(self, name: str) -> OperationModel | None:
         return self._by_name.get(name)
+
+    def match_rpc_v2(self, req: HttpRequest) -> OperationModel:
+        """The operation a smithy-rpc-v2 request names in its path."""
+        m = _RPC_V2_PATH.search(req.raw_path)
+        op = self._by_name.get(unquote(m.group(2))) if m else None
+        if op is None or req.method != "POST":
+            raise ServiceError(
+                "UnknownOperationException",
+                f"No {self.model.service_name} operation matches {req.method} {req.raw_path}",
+                404,
+            )
+        return op
 
     def match_rest(self, req: HttpRequest, path: str) -> tuple[OperationModel, dict[str, str]]:
         """The best-scoring route for a rest request; `path` is the raw (encoded) path."""
@@ -140,3 +154,21 @@ def _compile(op: OperationModel) -> _Route:
         required_headers=required_headers,
         literal_len=literal_len,
     )
+
+
+def request_protocol(model: ServiceModel, req: HttpRequest) -> str:
+    """Which of the model's protocols a request speaks; older SDKs keep sending older ones."""
+    offered = model.metadata.get("protocols") or [model.protocol]
+    if len(offered) == 1:
+        return model.protocol
+    headers = req.headers
+    if "smithy-rpc-v2-cbor" in offered and headers.get("smithy-protocol") == "rpc-v2-cbor":
+        return "smithy-rpc-v2-cbor"
+    if "json" in offered and "x-amz-target" in headers:
+        return "json"
+    if "query" in offered and (
+        "x-www-form-urlencoded" in headers.get("content-type", "")
+        or any(k == "Action" for k, _ in req.query)
+    ):
+        return "query"
+    return model.protocol

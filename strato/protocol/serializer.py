@@ -10,6 +10,8 @@ from typing import Any
 
 from botocore.model import OperationModel, ServiceModel, Shape
 
+from . import cbor
+from .cbor_codec import to_cbor
 from .errors import ServiceError
 from .json_codec import to_json
 from .request import HttpResponse
@@ -18,6 +20,8 @@ from .xml_codec import INTERLEAVE, escape, to_xml
 
 _dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 XML_DECL = '<?xml version="1.0" encoding="UTF-8"?>\n'
+RPC_V2_CBOR = "smithy-rpc-v2-cbor"
+_CBOR_HEADERS = [("smithy-protocol", "rpc-v2-cbor"), ("Content-Type", "application/cbor")]
 
 
 @dataclass
@@ -40,6 +44,14 @@ def serialize_output(
         body = to_json(shape, output) if shape is not None else {}
         resp.body = _dumps(body).encode()
         resp.headers.append(("Content-Type", _json_content_type(op.metadata)))
+        resp.headers.append(("x-amzn-RequestId", request_id))
+        return resp
+    if protocol == RPC_V2_CBOR:
+        if shape is not None:  # an operation without output answers with no body at all
+            resp.body = cbor.encode(to_cbor(shape, output))
+            resp.headers += _CBOR_HEADERS
+        else:
+            resp.headers.append(_CBOR_HEADERS[0])
         resp.headers.append(("x-amzn-RequestId", request_id))
         return resp
     if protocol == "query":
@@ -202,9 +214,10 @@ def serialize_error(
                     (member.serialization.get("name", name), _header_value(member, value))
                 )
                 del fields[name]
-    if protocol in ("json", "rest-json"):
+    if protocol in ("json", "rest-json", RPC_V2_CBOR):
+        encode_fields = to_cbor if protocol == RPC_V2_CBOR else to_json
         if shape is not None:
-            fields = to_json(shape, {k: v for k, v in fields.items() if k in shape.members})
+            fields = encode_fields(shape, {k: v for k, v in fields.items() if k in shape.members})
         wire_type = code
         if model.is_query_compatible:
             # JSON clients match the shape name; botocore takes the legacy query code from the header.
@@ -212,6 +225,11 @@ def serialize_error(
             fault = "Sender" if err.sender_fault else "Receiver"
             resp.headers.append(("x-amzn-query-error", f"{code};{fault}"))
         body = {"__type": wire_type, "message": err.message, **fields}
+        if protocol == RPC_V2_CBOR:
+            resp.body = cbor.encode(body)
+            resp.headers += _CBOR_HEADERS
+            resp.headers += [("x-amzn-ErrorType", wire_type), ("x-amzn-RequestId", request_id)]
+            return resp
         resp.body = _dumps(body).encode()
         ctype = (
             "application/json" if protocol == "rest-json" else _json_content_type(model.metadata)

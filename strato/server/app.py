@@ -27,7 +27,7 @@ class StratoApp:
         if kind == "http":
             await self._http(scope, receive, send)
         elif kind == "lifespan":
-            await _lifespan(receive, send)
+            await _lifespan(self.platform, receive, send)
 
     async def _http(self, scope: dict[str, Any], receive, send) -> None:
         headers: dict[str, str] = {}
@@ -100,11 +100,13 @@ async def _send(send, resp: HttpResponse, method: str) -> None:
     await send({"type": "http.response.body", "body": b""})
 
 
-async def _lifespan(receive, send) -> None:
+async def _lifespan(platform: Platform, receive, send) -> None:
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
+            await platform.start()
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
+            await platform.stop()
             await send({"type": "lifespan.shutdown.complete"})
             return

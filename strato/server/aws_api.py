@@ -19,6 +19,7 @@ from ..protocol import (
     HttpResponse,
     ServiceError,
     aws_chunked,
+    content_encoding,
     parse_params,
     serialize_error,
     serialize_output,
@@ -51,6 +52,13 @@ _AUTH_ERRORS = {
         "malformed": ("IncompleteSignatureException", 400),
         "missing": ("MissingAuthenticationTokenException", 400),
     },
+    "smithy-rpc-v2-cbor": {
+        "unknown_key": ("UnrecognizedClientException", 400),
+        "bad_signature": ("InvalidSignatureException", 400),
+        "expired": ("InvalidSignatureException", 400),
+        "malformed": ("IncompleteSignatureException", 400),
+        "missing": ("MissingAuthenticationTokenException", 400),
+    },
     "rest-json": {
         "unknown_key": ("UnrecognizedClientException", 403),
         "bad_signature": ("InvalidSignatureException", 403),
@@ -77,7 +85,9 @@ class AwsApi:
         self.by_signing: dict[str, list[ServiceSpec]] = defaultdict(list)
         for s in specs:
             self.by_signing[s.signing_name].append(s)
-        self.providers = {s.name: s.provider_factory(platform) for s in specs}
+        for s in specs:
+            platform.providers[s.name] = s.provider_factory(platform)
+        self.providers = platform.providers
         self.s3 = self.specs.get("s3")
 
     async def handle(self, req: HttpRequest, host: str) -> HttpResponse:
@@ -102,6 +112,7 @@ class AwsApi:
             req.extras_path = route_path
         try:
             ctx = self._authenticate(spec, req, cred, request_id, host)
+            content_encoding.decode_request_body(spec.model, req)
             op, labels = self._operation(spec, req, route_path)
             ctx.operation = op.name
             params = parse_params(op, req, labels)
@@ -138,6 +149,12 @@ class AwsApi:
 
     # -- which service ----------------------------------------------------
     def _identify(self, req: HttpRequest, host: str, cred: Credential | None) -> ServiceSpec | None:
+        spec = self._identify_service(req, host, cred)
+        return spec.for_request(req) if spec is not None else None
+
+    def _identify_service(
+        self, req: HttpRequest, host: str, cred: Credential | None
+    ) -> ServiceSpec | None:
         target = req.headers.get("x-amz-target")
         if target:
             spec = self.by_target.get(target.rpartition(".")[0])
@@ -242,6 +259,8 @@ class AwsApi:
             if op is None:
                 raise ServiceError("InvalidAction", f"Could not find operation {action}", 400)
             return op, {}
+        if spec.protocol == "smithy-rpc-v2-cbor":
+            return router.match_rpc_v2(req), {}
         return router.match_rest(req, route_path)
 
     def _auth_error(

@@ -30,6 +30,12 @@ def handle_internal(platform: Platform, services: list[str], req: HttpRequest) -
             except (ValueError, TypeError) as e:
                 return _json(400, {"error": f'expected {{"advance": seconds >= 0}}: {e}'})
         return _json(200, {"now": clock.now(), "offset": clock.offset})
+    for provider in platform.providers.values():
+        handle = getattr(provider, "handle_internal", None)
+        if handle is not None:
+            resp = handle(req)
+            if resp is not None:
+                return resp
     return _json(404, {"error": f"no such Strato endpoint: {req.raw_path}"})
 
 

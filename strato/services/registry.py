@@ -9,12 +9,18 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from botocore.model import ServiceModel
 
-from ..protocol import OperationRouter, WireOptions, load_service_model
+from ..protocol import (
+    HttpRequest,
+    OperationRouter,
+    WireOptions,
+    load_service_model,
+    request_protocol,
+)
 
 
 @dataclass
@@ -24,14 +30,28 @@ class ServiceSpec:
     wire: WireOptions = field(default_factory=WireOptions)
     validation_error_code: str = "ValidationException"
     model_name: str | None = None
+    wire_protocol: str | None = None  # one of the model's `protocols`; None: its first
 
     def __post_init__(self) -> None:
-        self.model: ServiceModel = load_service_model(self.model_name or self.name)
+        self.model: ServiceModel = load_service_model(
+            self.model_name or self.name, protocol=self.wire_protocol
+        )
         self.router = OperationRouter(self.model)
         md = self.model.metadata
         self.protocol: str = self.model.protocol
         self.signing_name: str = md.get("signingName") or md.get("endpointPrefix") or self.name
         self.target_prefix: str | None = md.get("targetPrefix")
+        self._variants: dict[str, ServiceSpec] = {}
+
+    def for_request(self, req: HttpRequest) -> ServiceSpec:
+        """This service as the request's protocol speaks it: same provider, that protocol's model."""
+        protocol = request_protocol(self.model, req)
+        if protocol == self.protocol:
+            return self
+        variant = self._variants.get(protocol)
+        if variant is None:
+            variant = self._variants[protocol] = replace(self, wire_protocol=protocol)
+        return variant
 
 
 def hosted_services() -> list[ServiceSpec]:

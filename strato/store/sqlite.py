@@ -191,6 +191,12 @@ class SqliteStore:
             if blob_id not in referenced:
                 self.files.remove(blob_id)
 
+    def scratch_dir(self, name: str) -> str:
+        """A directory for data derived from the store (unpacked code, caches): safe to delete."""
+        path = os.path.join(self.state_dir, "scratch", name)
+        os.makedirs(path, exist_ok=True)
+        return path
+
     def close(self) -> None:
         with self._lock:
             self._db.close()

@@ -1,0 +1,1 @@
+"""Function execution environments: processes speaking the Lambda Runtime API, pooled and limited."""

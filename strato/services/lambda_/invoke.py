@@ -1,0 +1,268 @@
+"""Invoke: synchronous, asynchronous (a durable queue with retries) and dry runs."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import json
+import logging
+import os
+import uuid
+from typing import Any
+
+from ...auth import AccessKey, RequestContext
+from ...protocol import ServiceError
+from ...runtime import code_cache
+from ...runtime.invocation import Invocation, Outcome
+from ...runtime.spec import FunctionSpec
+from ...store import keys
+from . import records
+from .base import LambdaBase
+from .errors import not_found, too_large
+
+log = logging.getLogger("strato.lambda")
+
+MAX_SYNC_PAYLOAD = 6 * 1024 * 1024
+MAX_ASYNC_PAYLOAD = 256 * 1024
+LOG_TAIL_BYTES = 4096
+RETRY_DELAYS_S = (60.0, 120.0)  # AWS retries a failed asynchronous invocation after 1 and 2 minutes
+DEFAULT_MAX_AGE_S = 21600
+MAX_LINEAGE = 16
+
+
+def _bad_json(error: ValueError) -> ServiceError:
+    return ServiceError(
+        "InvalidRequestContentException",
+        f"Could not parse request body into json: Could not parse payload into json: {error}",
+        400,
+        Type="User",
+    )
+
+
+class InvokeOperations(LambdaBase):
+    async def invoke(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        name, qualifier = records.resolve_name(ctx, p["FunctionName"], p.get("Qualifier"))
+        record = self.function(ctx, name)
+        kind = p.get("InvocationType") or "RequestResponse"
+        body = p.get("Payload")
+        payload = body if body else b"{}"
+        if kind != "Event" and len(payload) > MAX_SYNC_PAYLOAD:
+            raise too_large(f"Request must be smaller than {MAX_SYNC_PAYLOAD} bytes for the InvokeFunction operation")
+        if kind == "Event" and len(payload) > MAX_ASYNC_PAYLOAD:
+            raise too_large(f"Request must be smaller than {MAX_ASYNC_PAYLOAD} bytes for the InvokeAsync operation")
+        try:
+            json.loads(payload)
+        except ValueError as e:
+            raise _bad_json(e) from e
+        version = self.route_alias(record, qualifier)
+        config = self.version_config(ctx, record, version)
+        if kind == "DryRun":
+            return {"StatusCode": 204}
+        if kind == "Event":
+            self.enqueue(ctx, name, qualifier, payload, ctx.request_id)
+            return {"StatusCode": 202}
+        client_context = None
+        if p.get("ClientContext"):
+            try:
+                client_context = base64.b64decode(p["ClientContext"]).decode()
+            except ValueError as e:
+                raise ServiceError("InvalidRequestContentException", "Client context must be a valid Base64-encoded JSON object.", 400) from e
+        outcome = await self.run(ctx, record, config, payload, ctx.request_id, qualifier, client_context)
+        out: dict[str, Any] = {"StatusCode": 200, "Payload": outcome.payload, "ExecutedVersion": outcome.executed_version}
+        if outcome.failed:
+            out["FunctionError"] = "Unhandled"
+        if p.get("LogType") == "Tail":
+            out["LogResult"] = base64.b64encode(outcome.log_tail.encode()[-LOG_TAIL_BYTES:]).decode()
+        return out
+
+    async def run(
+        self,
+        ctx: RequestContext,
+        record: dict[str, Any],
+        config: dict[str, Any],
+        payload: bytes,
+        request_id: str,
+        qualifier: str | None = None,
+        client_context: str | None = None,
+        lineage: int = 0,
+    ) -> Outcome:
+        """Run one invocation of a function version and wait for its outcome."""
+        spec = self.function_spec(ctx, config)
+        inv = Invocation(
+            request_id=request_id,
+            payload=payload,
+            invoked_arn=records.function_arn(ctx, ctx.region, config["FunctionName"], qualifier),
+            trace_id=f"Root=1-{int(self.clock.now()):08x}-{uuid.uuid4().hex[:24]};Parent={uuid.uuid4().hex[:16]};Sampled=0",
+            client_context=client_context,
+            lineage=lineage,
+        )
+        return await self.runtime.invoke(spec, inv, record.get("ReservedConcurrency"))
+
+    def function_spec(self, ctx: RequestContext, config: dict[str, Any]) -> FunctionSpec:
+        name = config["FunctionName"]
+        version = config["Version"]
+        if version == records.LATEST:
+            code = self.function(ctx, name)["Code"]
+        else:
+            code = self.store.get(records.VERSIONS, records.version_key(ctx.account_id, ctx.region, name, version))["Code"]
+        code_dir = self._unpacked(code["Sha256Hex"], code["Blob"])
+        layers = [(layer["_Sha"], layer["_Blob"]) for layer in config.get("Layers") or []]
+        layers_dir = None
+        if layers:
+            layers_dir = code_cache.merged_layers(
+                self.store.scratch_dir("lambda-layers"),
+                [(sha, self._read_blob(blob)) for sha, blob in layers],
+            )
+        logging_config = config.get("LoggingConfig") or {}
+        return FunctionSpec(
+            account_id=ctx.account_id,
+            region=ctx.region,
+            name=name,
+            version=version,
+            arn=records.function_arn(ctx, ctx.region, name),
+            runtime=config.get("Runtime") or "provided.al2023",
+            handler=config.get("Handler") or "",
+            memory_mb=config["MemorySize"],
+            timeout_s=float(config["Timeout"]),
+            code_dir=code_dir,
+            layers_dir=layers_dir,
+            log_group=logging_config.get("LogGroup") or f"/aws/lambda/{name}",
+            revision=config["RevisionId"],
+            environment=tuple(sorted(((config.get("Environment") or {}).get("Variables") or {}).items())),
+            credentials=self._credentials(ctx.account_id),
+            ephemeral_mb=(config.get("EphemeralStorage") or {}).get("Size", 512),
+            log_format=logging_config.get("LogFormat", "Text"),
+            application_log_level=logging_config.get("ApplicationLogLevel"),
+        )
+
+    def _unpacked(self, sha_hex: str, blob_id: str) -> str:
+        scratch = self.store.scratch_dir("lambda-code")
+        path = os.path.join(scratch, sha_hex)
+        if os.path.isdir(path):
+            return path
+        return code_cache.unpack(scratch, sha_hex, self._read_blob(blob_id))
+
+    def _read_blob(self, blob_id: str) -> bytes:
+        with self.store.blobs.open(blob_id) as f:
+            return f.read()
+
+    def _credentials(self, account_id: str) -> tuple[str, str]:
+        """An access key of the function's account (Strato has no STS sessions yet)."""
+        accounts = self.platform.accounts
+        for key in accounts.all():
+            if key.account_id == account_id:
+                return key.access_key_id, key.secret_access_key
+        key = AccessKey(f"ASIA{uuid.uuid4().hex[:16].upper()}", uuid.uuid4().hex, account_id)
+        accounts.add(key)
+        return key.access_key_id, key.secret_access_key
+
+    # -- asynchronous invocations ------------------------------------------------------
+    def enqueue(self, ctx: RequestContext, name: str, qualifier: str | None, payload: bytes, request_id: str, attempt: int = 0, first_ms: int | None = None) -> None:
+        now_ms = self.clock.now_ms()
+        item = {
+            "Id": request_id,
+            "Account": ctx.account_id,
+            "Region": ctx.region,
+            "Function": name,
+            "Qualifier": qualifier,
+            "Payload": base64.b64encode(payload).decode(),
+            "Attempt": attempt,
+            "FirstMs": first_ms or now_ms,
+            "Principal": ctx.principal_arn,
+        }
+        self.store.put(records.ASYNC, keys.pack(f"{now_ms:016d}", request_id), item)
+        self._wake.set()
+
+    async def _async_worker(self) -> None:
+        while True:
+            try:
+                await self._run_due()
+            except Exception:
+                log.exception("asynchronous invocation worker failed; retrying")
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), 0.25)
+
+    async def _run_due(self) -> None:
+        while True:
+            now_ms = self.clock.now_ms()
+            due = next(iter(self.store.scan(records.ASYNC, b"", keys.pack(f"{now_ms + 1:016d}"), limit=1)), None)
+            if due is None:
+                return
+            raw, item = due
+            # Lease it: if Strato dies mid-invocation the item comes back after the lease.
+            with self.store.transaction():
+                self.store.delete(records.ASYNC, raw)
+                lease_ms = now_ms + 15 * 60 * 1000 + 60_000
+                self.store.put(records.ASYNC, keys.pack(f"{lease_ms:016d}", item["Id"]), item)
+            asyncio.get_running_loop().create_task(self._attempt(item, keys.pack(f"{lease_ms:016d}", item["Id"])))
+
+    async def _attempt(self, item: dict[str, Any], lease_key: bytes) -> None:
+        ctx = RequestContext(item["Account"], item["Region"], item["Principal"], None, item["Id"], service="lambda")
+        payload = base64.b64decode(item["Payload"])
+        failed = True
+        try:
+            record = self.function(ctx, item["Function"])
+            version = self.route_alias(record, item["Qualifier"])
+            config = self.version_config(ctx, record, version)
+            outcome = await self.run(ctx, record, config, payload, item["Id"], item["Qualifier"])
+            failed = outcome.failed
+        except ServiceError as e:
+            if e.status == 404:
+                self.store.delete(records.ASYNC, lease_key)
+                return
+            log.warning("asynchronous invocation %s failed: %s", item["Id"], e)
+        except Exception:
+            log.exception("asynchronous invocation %s failed", item["Id"])
+        with self.store.transaction():
+            self.store.delete(records.ASYNC, lease_key)
+            if failed:
+                attempt = item["Attempt"] + 1
+                max_retries, max_age = self._retry_policy(ctx, item)
+                age_s = (self.clock.now_ms() - item["FirstMs"]) / 1000
+                if attempt <= max_retries and age_s < max_age:
+                    delay = RETRY_DELAYS_S[min(attempt - 1, len(RETRY_DELAYS_S) - 1)]
+                    due_ms = self.clock.now_ms() + int(delay * 1000)
+                    self.store.put(records.ASYNC, keys.pack(f"{due_ms:016d}", item["Id"]), {**item, "Attempt": attempt})
+                else:
+                    log.info("asynchronous invocation %s of %s dropped after %d attempts", item["Id"], item["Function"], attempt)
+
+    def _retry_policy(self, ctx: RequestContext, item: dict[str, Any]) -> tuple[int, float]:
+        try:
+            record = self.function(ctx, item["Function"])
+        except ServiceError:
+            return 0, 0
+        config = (record.get("EventInvokeConfig") or {}).get(item["Qualifier"] or records.LATEST) or {}
+        return config.get("MaximumRetryAttempts", 2), config.get("MaximumEventAgeInSeconds", DEFAULT_MAX_AGE_S)
+
+    def code_location(self, ctx: RequestContext, name: str, config: dict[str, Any]) -> str:
+        token = base64.urlsafe_b64encode(json.dumps([ctx.account_id, ctx.region, name, config["Version"]]).encode()).decode()
+        return f"{self.endpoint_url()}/_strato/lambda/code/{token}"
+
+    def layer_location(self, ctx: RequestContext, record: dict[str, Any]) -> str:
+        token = base64.urlsafe_b64encode(json.dumps(["layer", record["Blob"]]).encode()).decode()
+        return f"{self.endpoint_url()}/_strato/lambda/code/{token}"
+
+    def endpoint_url(self) -> str:
+        s = self.platform.settings
+        host = "127.0.0.1" if s.host in ("0.0.0.0", "::", "") else s.host
+        return f"http://{host}:{s.port}"
+
+    def code_download(self, token: str) -> bytes:
+        """The zip behind a code location URL (GetFunction, GetLayerVersion)."""
+        try:
+            parts = json.loads(base64.urlsafe_b64decode(token.encode()))
+        except ValueError as e:
+            raise not_found(token, "Code") from e
+        if parts[0] == "layer":
+            return self._read_blob(parts[1])
+        account, region, name, version = parts
+        ctx = RequestContext(account, region, "", None, "", service="lambda")
+        record = self.function(ctx, name)
+        if version == records.LATEST:
+            return self._read_blob(record["Code"]["Blob"])
+        found = self.store.get(records.VERSIONS, records.version_key(account, region, name, version))
+        if found is None:
+            raise not_found(name)
+        return self._read_blob(found["Code"]["Blob"])

@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import time
 import uuid
@@ -44,7 +45,7 @@ class Sandbox(RuntimeApiHandler):
         self.extra_env = extra_env or {}
         self.stream = f"{dt.datetime.now(dt.UTC):%Y/%m/%d}/[{spec.version}]{self.id}"
         self.api = RuntimeApi(self)
-        self.process: asyncio.subprocess.Process | None = None
+        self.process: subprocess.Popen | None = None
         self.state = "new"  # new -> starting -> idle <-> busy -> dead
         self.last_used = now()
         self.init_duration_ms: float | None = None
@@ -92,14 +93,17 @@ class Sandbox(RuntimeApiHandler):
         self._read_fd = read_fd
         self._spawned_at = time.monotonic()
         try:
-            self.process = await asyncio.create_subprocess_exec(
-                *argv,
-                stdin=asyncio.subprocess.DEVNULL,
+            # Plain Popen: uvloop's subprocess transport closes fd numbers it does not own
+            # when it is torn down, which can hit an unrelated client socket.
+            self.process = subprocess.Popen(
+                argv,
+                stdin=subprocess.DEVNULL,
                 stdout=write_fd,
                 stderr=write_fd,
                 env=env,
                 cwd=paths.task_root if not ns else "/",
                 start_new_session=True,
+                close_fds=True,
             )
         except OSError as e:
             os.close(write_fd)
@@ -171,7 +175,7 @@ class Sandbox(RuntimeApiHandler):
 
     async def _watch_exit(self) -> None:
         assert self.process is not None
-        code = await self.process.wait()
+        code = await _wait_exit(self.process)
         self._drain()
         if not self._exited.done():
             self._exited.set_result(code)
@@ -389,6 +393,26 @@ class Sandbox(RuntimeApiHandler):
 
     def _max_memory_mb(self) -> int:
         return max(1, self._status_kb("VmHWM:") // 1024)
+
+
+async def _wait_exit(process: subprocess.Popen) -> int:
+    """The exit status, without a thread: a pidfd becomes readable when the process ends."""
+    loop = asyncio.get_running_loop()
+    try:
+        pidfd = os.pidfd_open(process.pid)
+    except (AttributeError, OSError):
+        while process.poll() is None:
+            await asyncio.sleep(0.05)
+        return process.returncode
+    done = loop.create_future()
+    loop.add_reader(pidfd, lambda: done.done() or done.set_result(None))
+    try:
+        if process.poll() is None:
+            await done
+    finally:
+        loop.remove_reader(pidfd)
+        os.close(pidfd)
+    return process.wait()
 
 
 def _error(request_id: str, error_type: str, message: str) -> tuple[bytes, str]:

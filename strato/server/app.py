@@ -73,6 +73,8 @@ async def _send(send, resp: HttpResponse, method: str) -> None:
         seen.add(low)
         headers.append((name.encode("latin-1"), str(value).encode("latin-1", "replace")))
     body = resp.body
+    if resp.status in (204, 304):
+        body = b""  # these statuses carry no body: a stray one would corrupt the next response
     streamed = not isinstance(body, (bytes, bytearray))
     if method == "HEAD":
         length = next((v for n, v in resp.headers if n.lower() == "content-length"), None)
@@ -84,7 +86,7 @@ async def _send(send, resp: HttpResponse, method: str) -> None:
     if streamed:
         if resp.content_length is not None:
             headers.append((b"content-length", str(resp.content_length).encode()))
-    elif resp.status not in (204, 304) or body:
+    elif resp.status not in (204, 304):
         headers.append((b"content-length", str(len(body)).encode()))
     await send({"type": "http.response.start", "status": resp.status, "headers": headers})
     if not streamed:

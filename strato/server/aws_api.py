@@ -213,7 +213,7 @@ class AwsApi:
             request_id=request_id,
             service=spec.name,
             host=host,
-            extras={"anonymous": True} if anonymous else {},
+            extras=_extras(req, anonymous),
         )
 
     def _decode_chunked(
@@ -292,3 +292,13 @@ def _virtual_host_bucket(host: str) -> str | None:
         if i > 0:
             return name[:i]
     return None
+
+
+def _extras(req: HttpRequest, anonymous: bool) -> dict:
+    extras: dict = {}
+    if anonymous:
+        extras["anonymous"] = True
+    trace = req.headers.get("x-amzn-trace-id")
+    if trace:
+        extras["trace_header"] = trace  # carries Lambda's recursion lineage between calls
+    return extras

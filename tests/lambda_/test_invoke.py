@@ -232,3 +232,31 @@ def test_provided_runtime_runs_its_bootstrap(lam, create_function):
     )
     name = create_function({"bootstrap": bootstrap}, runtime="provided.al2023", handler="my.handler", modes={"bootstrap": 0o755})
     assert invoke_json(lam, name, {"a": 1})[1] == {"echo": {"a": 1}, "handler": "my.handler"}
+
+
+def test_recursive_loop_is_stopped_after_16_invocations(lam, s3, bucket, create_function):
+    code = (
+        "import boto3, json, os\n"
+        "def handler(event, context):\n"
+        "    boto3.client('s3').put_object(Bucket=event['bucket'], Key=context.aws_request_id, Body=os.environ['_X_AMZN_TRACE_ID'])\n"
+        "    try:\n"
+        "        boto3.client('lambda').invoke(FunctionName=context.function_name, InvocationType='Event', Payload=json.dumps(event))\n"
+        "    except Exception as e:\n"
+        "        print('stopped:', type(e).__name__)\n"
+    )
+    name = create_function({"app.py": code})
+    assert lam.get_function_recursion_config(FunctionName=name)["RecursiveLoop"] == "Terminate"
+    lam.invoke(FunctionName=name, InvocationType="Event", Payload=json.dumps({"bucket": bucket}))
+
+    def count() -> int:
+        return len(s3.list_objects_v2(Bucket=bucket).get("Contents", []))
+
+    deadline = time.time() + 60
+    while time.time() < deadline and count() < 16:
+        time.sleep(0.1)
+    time.sleep(1.0)  # nothing more arrives: the 17th call was refused
+    assert count() == 16
+    traces = [s3.get_object(Bucket=bucket, Key=o["Key"])["Body"].read().decode() for o in s3.list_objects_v2(Bucket=bucket)["Contents"]]
+    assert sorted(int(t.rpartition(":")[2]) for t in traces) == list(range(16))
+    lam.put_function_recursion_config(FunctionName=name, RecursiveLoop="Allow")
+    assert lam.get_function_recursion_config(FunctionName=name)["RecursiveLoop"] == "Allow"

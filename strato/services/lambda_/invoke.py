@@ -28,7 +28,7 @@ MAX_ASYNC_PAYLOAD = 256 * 1024
 LOG_TAIL_BYTES = 4096
 RETRY_DELAYS_S = (60.0, 120.0)  # AWS retries a failed asynchronous invocation after 1 and 2 minutes
 DEFAULT_MAX_AGE_S = 21600
-MAX_LINEAGE = 16
+MAX_LINEAGE = 16  # AWS stops a recursive chain after about 16 invocations
 
 
 def _bad_json(error: ValueError) -> ServiceError:
@@ -59,8 +59,18 @@ class InvokeOperations(LambdaBase):
         config = self.version_config(ctx, record, version)
         if kind == "DryRun":
             return {"StatusCode": 204}
+        lineage = lineage_of(ctx.extras.get("trace_header")) + 1
+        if lineage >= MAX_LINEAGE and record.get("RecursiveLoop", "Terminate") == "Terminate":
+            self.stop_recursion(ctx, config, lineage)
+            raise ServiceError(
+                "RecursiveInvocationException",
+                "Lambda has detected your function being invoked in a recursive loop with other AWS "
+                "resources and stopped your function's invocation.",
+                400,
+                Type="User",
+            )
         if kind == "Event":
-            self.enqueue(ctx, name, qualifier, payload, ctx.request_id)
+            self.enqueue(ctx, name, qualifier, payload, ctx.request_id, lineage=lineage)
             return {"StatusCode": 202}
         client_context = None
         if p.get("ClientContext"):
@@ -68,7 +78,7 @@ class InvokeOperations(LambdaBase):
                 client_context = base64.b64decode(p["ClientContext"]).decode()
             except ValueError as e:
                 raise ServiceError("InvalidRequestContentException", "Client context must be a valid Base64-encoded JSON object.", 400) from e
-        outcome = await self.run(ctx, record, config, payload, ctx.request_id, qualifier, client_context)
+        outcome = await self.run(ctx, record, config, payload, ctx.request_id, qualifier, client_context, lineage)
         out: dict[str, Any] = {"StatusCode": 200, "Payload": outcome.payload, "ExecutedVersion": outcome.executed_version}
         if outcome.failed:
             out["FunctionError"] = "Unhandled"
@@ -93,7 +103,7 @@ class InvokeOperations(LambdaBase):
             request_id=request_id,
             payload=payload,
             invoked_arn=records.function_arn(ctx, ctx.region, config["FunctionName"], qualifier),
-            trace_id=f"Root=1-{int(self.clock.now()):08x}-{uuid.uuid4().hex[:24]};Parent={uuid.uuid4().hex[:16]};Sampled=0",
+            trace_id=f"Root=1-{int(self.clock.now()):08x}-{uuid.uuid4().hex[:24]};Parent={uuid.uuid4().hex[:16]};Sampled=0;Lineage={_lineage_tag(config)}:{lineage}",
             client_context=client_context,
             lineage=lineage,
         )
@@ -158,7 +168,7 @@ class InvokeOperations(LambdaBase):
         return key.access_key_id, key.secret_access_key
 
     # -- asynchronous invocations ------------------------------------------------------
-    def enqueue(self, ctx: RequestContext, name: str, qualifier: str | None, payload: bytes, request_id: str, attempt: int = 0, first_ms: int | None = None) -> None:
+    def enqueue(self, ctx: RequestContext, name: str, qualifier: str | None, payload: bytes, request_id: str, attempt: int = 0, first_ms: int | None = None, lineage: int = 0) -> None:
         now_ms = self.clock.now_ms()
         item = {
             "Id": request_id,
@@ -170,6 +180,7 @@ class InvokeOperations(LambdaBase):
             "Attempt": attempt,
             "FirstMs": first_ms or now_ms,
             "Principal": ctx.principal_arn,
+            "Lineage": lineage,
         }
         self.store.put(records.ASYNC, keys.pack(f"{now_ms:016d}", request_id), item)
         self._wake.set()
@@ -206,7 +217,7 @@ class InvokeOperations(LambdaBase):
             record = self.function(ctx, item["Function"])
             version = self.route_alias(record, item["Qualifier"])
             config = self.version_config(ctx, record, version)
-            outcome = await self.run(ctx, record, config, payload, item["Id"], item["Qualifier"])
+            outcome = await self.run(ctx, record, config, payload, item["Id"], item["Qualifier"], lineage=item.get("Lineage", 0))
             failed = outcome.failed
         except ServiceError as e:
             if e.status == 404:
@@ -235,6 +246,31 @@ class InvokeOperations(LambdaBase):
             return 0, 0
         config = (record.get("EventInvokeConfig") or {}).get(item["Qualifier"] or records.LATEST) or {}
         return config.get("MaximumRetryAttempts", 2), config.get("MaximumEventAgeInSeconds", DEFAULT_MAX_AGE_S)
+
+    def stop_recursion(self, ctx: RequestContext, config: dict[str, Any], depth: int) -> None:
+        """Say in the function's log why a recursive chain was stopped (AWS does the same)."""
+        name = config["FunctionName"]
+        log.warning("stopped a recursive invocation chain of %s at depth %d", name, depth)
+        self.recursions_stopped += 1
+        group = (config.get("LoggingConfig") or {}).get("LogGroup") or f"/aws/lambda/{name}"
+        logs = self.platform.providers.get("logs")
+        append = getattr(logs, "append_events", None)
+        if append is not None:
+            append(ctx.account_id, ctx.region, group, "recursion-detection", [(self.clock.now_ms(), f"Lambda stopped a recursive invocation of {name} after {depth} invocations in one chain.")])
+
+    def get_function_recursion_config(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        name, _ = records.resolve_name(ctx, p["FunctionName"])
+        return {"RecursiveLoop": self.function(ctx, name).get("RecursiveLoop", "Terminate")}
+
+    def put_function_recursion_config(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        name, _ = records.resolve_name(ctx, p["FunctionName"])
+        if p["RecursiveLoop"] not in ("Allow", "Terminate"):
+            raise ServiceError("ValidationException", f"1 validation error detected: Value '{p['RecursiveLoop']}' at 'recursiveLoop' failed to satisfy constraint: Member must satisfy enum value set: [Allow, Terminate]", 400)
+        with self.store.transaction():
+            record = self.function(ctx, name)
+            record["RecursiveLoop"] = p["RecursiveLoop"]
+            self.save(ctx, record)
+        return {"RecursiveLoop": p["RecursiveLoop"]}
 
     def code_location(self, ctx: RequestContext, name: str, config: dict[str, Any]) -> str:
         token = base64.urlsafe_b64encode(json.dumps([ctx.account_id, ctx.region, name, config["Version"]]).encode()).decode()
@@ -266,3 +302,21 @@ class InvokeOperations(LambdaBase):
         if found is None:
             raise not_found(name)
         return self._read_blob(found["Code"]["Blob"])
+
+
+def lineage_of(trace_header: str | None) -> int:
+    """The recursion depth a call carries in its X-Amzn-Trace-Id (`Lineage=<tag>:<depth>`)."""
+    for part in (trace_header or "").split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == "Lineage":
+            try:
+                return int(value.rpartition(":")[2])
+            except ValueError:
+                return 0
+    return -1
+
+
+def _lineage_tag(config: dict[str, Any]) -> str:
+    import hashlib
+
+    return hashlib.sha256(config["FunctionArn"].encode()).hexdigest()[:8]

@@ -35,6 +35,7 @@ class LambdaProvider(FunctionOperations, VersionOperations, LayerOperations, Inv
         self._wake = asyncio.Event()
         self._worker: asyncio.Task | None = None
         self._python_dir: str | None = None
+        self.recursions_stopped = 0
 
     async def start(self) -> None:
         await self.runtime.start()

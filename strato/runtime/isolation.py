@@ -46,6 +46,8 @@ class Paths:
 @cache
 def namespaces_available() -> bool:
     """Can we give each sandbox a private mount namespace here? Checked once, by trying."""
+    if os.environ.get("STRATO_ISOLATION") == "folders":
+        return False
     unshare = shutil.which("unshare")
     if unshare is None or not os.path.isdir("/var"):
         return False

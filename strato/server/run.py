@@ -51,6 +51,10 @@ def serve(settings: Settings, *, announce=print) -> None:
                 f"(services: {', '.join(app.service_names)}; state: {settings.state_dir}; "
                 f"ready in {elapsed:.0f} ms)",
             )
+            for provider in platform.providers.values():
+                describe = getattr(provider, "isolation", None)
+                if describe is not None:
+                    announce(f"Function isolation: {describe()}")
             sys.stdout.flush()
         await task
 

@@ -14,7 +14,7 @@
 
 import fs from 'fs';
 import http from 'http';
-import { createRequire } from 'module';
+import Module, { createRequire } from 'module';
 import path from 'path';
 import { pathToFileURL } from 'url';
 import util from 'util';
@@ -262,6 +262,41 @@ async function nextInvocation() {
 // ---------------------------------------------------------------------------
 // Loading the handler, as the AWS runtime resolves it
 
+// Node's ES module resolver ignores NODE_PATH; the AWS Node.js 18+ runtimes do not, so an
+// .mjs handler can `import` the bundled SDK and layer packages. A resolve hook falls back
+// to each NODE_PATH folder (named node_modules, as Lambda's are) for bare specifiers.
+const ESM_FALLBACK_SOURCE = `
+let parents = [];
+export async function initialize(data) { parents = data.parents; }
+const isBare = (s) => !/^(\\.{0,2}\\/|[a-zA-Z][a-zA-Z0-9+.-]*:)/.test(s);
+export async function resolve(specifier, context, nextResolve) {
+  try {
+    return await nextResolve(specifier, context);
+  } catch (err) {
+    if (!err || err.code !== 'ERR_MODULE_NOT_FOUND' || !isBare(specifier)) throw err;
+    for (const parentURL of parents) {
+      try { return await nextResolve(specifier, { ...context, parentURL }); } catch (_) {}
+    }
+    throw err;
+  }
+}
+`;
+
+let esmNodePathEnabled = false;
+
+function enableEsmNodePath() {
+  // Only for ES module handlers: the hook's loader thread costs ~30 ms of cold start.
+  if (esmNodePathEnabled) return;
+  esmNodePathEnabled = true;
+  const dirs = (process.env.NODE_PATH || '').split(path.delimiter).filter(Boolean);
+  // A module inside each folder: resolving from there searches the folder itself.
+  const parents = dirs.map((d) => pathToFileURL(path.join(path.resolve(d), 'index.mjs')).href);
+  if (parents.length === 0 || typeof Module.register !== 'function') return; // Node < 18.19
+  Module.register('data:text/javascript,' + encodeURIComponent(ESM_FALLBACK_SOURCE), {
+    data: { parents },
+  });
+}
+
 function hasPackageJsonTypeModule(folder) {
   if (folder.endsWith('/node_modules')) return false;
   const pj = path.join(folder, 'package.json');
@@ -282,7 +317,9 @@ function tryRequireFile(file) {
 }
 
 async function tryImportFile(file) {
-  return fs.existsSync(file) ? await import(pathToFileURL(file).href) : undefined;
+  if (!fs.existsSync(file)) return undefined;
+  enableEsmNodePath();
+  return await import(pathToFileURL(file).href);
 }
 
 async function loadModule(appRoot, moduleRoot, moduleName) {

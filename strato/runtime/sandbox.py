@@ -161,6 +161,9 @@ class Sandbox(RuntimeApiHandler):
             entries += [f"{paths.opt}/python", paths.runtime_dir]
             env["PYTHONPATH"] = ":".join(entries)
             env["PYTHONUNBUFFERED"] = "1"
+            if paths.task_root != isolation.TASK_ROOT:
+                # The shared code folder stands in for a read-only /var/task: no __pycache__ in it.
+                env["PYTHONDONTWRITEBYTECODE"] = "1"
         elif family == "node":
             major = spec.runtime.removeprefix("nodejs").removesuffix(".x")
             env["NODE_PATH"] = ":".join(

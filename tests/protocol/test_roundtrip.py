@@ -57,8 +57,21 @@ SERVICES = [
     "kms",
     "route53",
     "cloudfront",
+    # smithy-rpc-v2-cbor, botocore's first protocol for these models
+    "cloudwatch",
+    "arc-region-switch",
+    "comprehendmedical",
+    "compute-optimizer",
+    "compute-optimizer-automation",
+    "gamelift",
+    "interconnect",
+    "marketplace-entitlement",
+    "snowball",
+    # CloudWatch's older protocols, still sent by older SDKs and CLIs ("service:protocol")
+    "cloudwatch:json",
+    "cloudwatch:query",
 ]
-SUPPORTED_PROTOCOLS = {"json", "rest-json", "rest-xml", "query"}
+SUPPORTED_PROTOCOLS = {"json", "rest-json", "rest-xml", "query", "smithy-rpc-v2-cbor"}
 WIRE_OPTIONS = {"s3": S3_WIRE}
 ENDPOINT = "https://strato.test"
 
@@ -95,7 +108,8 @@ KNOWN_QUIRKS: dict[tuple[str, str, str], str] = {
 
 @cache
 def _model(service: str) -> ServiceModel:
-    return load_service_model(service)
+    name, _, protocol = service.partition(":")
+    return load_service_model(name, protocol=protocol or None)
 
 
 @cache
@@ -148,6 +162,8 @@ def _route(service: str, req: HttpRequest) -> tuple[OperationModel | None, dict[
     if protocol == "query":
         fields = dict(parse_qsl(req.body_bytes().decode()))
         return router.by_name(fields.get("Action", "")), {}
+    if protocol == "smithy-rpc-v2-cbor":
+        return router.match_rpc_v2(req), {}
     return router.match_rest(req, req.raw_path)
 
 
@@ -278,7 +294,11 @@ def error_roundtrip(service: str, shape: Shape, raised_as: str) -> str | None:
         return f"Error.Message: expected {message!r}, got {error.get('Message')!r}"
     if resp.status != status:
         return f"status: expected {status}, got {resp.status}"
-    if model.is_query_compatible and error.get("QueryErrorCode") != shape.name:
+    if (
+        model.is_query_compatible
+        and model.protocol != "query"
+        and error.get("QueryErrorCode") != shape.name
+    ):
         # JSON SDKs other than botocore match __type against the shape name
         return f"__type: expected {shape.name!r}, got {error.get('QueryErrorCode')!r}"
     if model.protocol in ("rest-xml", "query") and not opts.bare_xml_errors:

@@ -32,3 +32,7 @@ def resource_not_found(message: str) -> ServiceError:
 
 def bad_value(name: str, value: object) -> ServiceError:
     return invalid_value(f"The value {value} for parameter {name} is invalid.")
+
+
+def invalid_format(message: str) -> ServiceError:
+    return ServiceError("InvalidFormat", message, 400)

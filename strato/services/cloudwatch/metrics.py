@@ -94,6 +94,7 @@ class MetricOperations:
         namespace = params.get("Namespace")
         found: list[dict] = []
         next_token = None
+        last_key = b""
         for key, metric in self.metric_store.metrics(
             ctx.account_id, ctx.region, namespace, params.get("MetricName"), after
         ):
@@ -206,9 +207,9 @@ class MetricOperations:
         buckets: dict[float, Aggregate] = {}
         for sample in samples:
             if unit is None or sample.unit == unit:
-                buckets.setdefault(bucket_of(sample.timestamp, start, period), Aggregate()).add_sample(
-                    sample.data
-                )
+                buckets.setdefault(
+                    bucket_of(sample.timestamp, start, period), Aggregate()
+                ).add_sample(sample.data)
         out = {}
         for t, agg in buckets.items():
             value = agg.statistic(stat)
@@ -232,4 +233,3 @@ def _metric_shape(metric: dict, dims: dict[str, str]) -> dict:
         "MetricName": metric["MetricName"],
         "Dimensions": [{"Name": k, "Value": v} for k, v in sorted(dims.items())],
     }
-

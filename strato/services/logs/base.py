@@ -55,10 +55,10 @@ class LogsBase:
         return self.group_name_from_arn(ctx, ident)
 
     def group_name_from_arn(self, ctx: RequestContext, arn: str) -> str:
-        parts = arn.split(":", 6)
-        if len(parts) < 7 or parts[2] != "logs" or not parts[6].startswith("log-group:"):
+        parts = arn.split(":", 5)
+        if len(parts) < 6 or parts[2] != "logs" or not parts[5].startswith("log-group:"):
             raise invalid_parameter(f"Invalid ARN: {arn}")
         if parts[3] != ctx.region or parts[4] != ctx.account_id:
             raise group_not_found()
-        name = parts[6][len("log-group:") :]
+        name = parts[5][len("log-group:") :]
         return name[:-2] if name.endswith(":*") else name

@@ -25,7 +25,7 @@ class LogEventOperations(LogsBase):
                 f"Upload too large: {size} bytes exceeds limit of {records.MAX_BATCH_BYTES}"
             )
         stamps = [e["timestamp"] for e in events]
-        if any(b < a_ for a_, b in zip(stamps, stamps[1:], strict=False)):
+        if any(cur < prev for prev, cur in zip(stamps, stamps[1:], strict=False)):
             raise invalid_parameter(
                 "Log events in a single PutLogEvents request must be in chronological order."
             )
@@ -68,31 +68,34 @@ class LogEventOperations(LogsBase):
         group = self.group(a, r, gname)
         self.stream(a, r, gname, sname)
         prefix = records.stream_key(a, r, gname, sname)
+        # Positions are (timestamp, seq): "before the event with this key"; seq 0 precedes all.
         cutoff = records.retention_cutoff(group, self.now_ms())
-        start = max(params.get("startTime") or 0, cutoff or 0)
-        lo, hi = event_log.window(prefix, start, params.get("endTime"))
+        lo = (max(params.get("startTime") or 0, cutoff or 0), 0)
+        end = params.get("endTime")
+        hi = None if end is None else (end, 0)
         token = params.get("nextToken")
         if token is not None:
-            forward, boundary = _read_token(token, prefix)
+            forward, boundary = _read_token(token)
             if forward:
                 lo = max(lo, boundary)
             else:
-                hi = min(hi, boundary)
+                hi = boundary if hi is None else min(hi, boundary)
         else:
             forward = params.get("startFromHead", False)
             boundary = lo
         rows = _page(self.store, prefix, lo, hi, forward, params.get("limit", GET_LIMIT))
         if rows:
-            first, last = rows[0][0], keys.after(rows[-1][0])
+            first = (rows[0][0], rows[0][1])
+            last = (rows[-1][0], rows[-1][1] + 1)
         else:
             first = last = boundary
         return {
             "events": [
                 {"timestamp": ts, "message": message, "ingestionTime": ingested}
-                for _, ts, ingested, message in rows
+                for ts, _, ingested, message in rows
             ],
-            "nextForwardToken": _token("f", last, prefix),
-            "nextBackwardToken": _token("b", first, prefix),
+            "nextForwardToken": _token("f", last),
+            "nextBackwardToken": _token("b", first),
         }
 
     # -- the internal API (no HTTP): see LogsProvider's docstring -----------------
@@ -128,31 +131,42 @@ class LogEventOperations(LogsBase):
         return out
 
 
-def _page(store, prefix: bytes, lo: bytes, hi: bytes, forward: bool, limit: int) -> list[tuple]:
+def _page(
+    store, prefix: bytes, lo: tuple[int, int], hi: tuple[int, int] | None, forward: bool, limit: int
+) -> list[tuple[int, int, int, str]]:
     """Up to `limit` events (and about 1 MB) nearest the start (forward) or end of [lo, hi)."""
-    rows: list[tuple] = []
+    lo_key = _position_key(prefix, lo)
+    hi_key = prefix + b"\xff" if hi is None else _position_key(prefix, hi)
+    rows: list[tuple[int, int, int, str]] = []
     size = 0
-    for key, (ingested, message) in event_log.scan(store, lo, hi, reverse=not forward):
+    for key, (ingested, message) in event_log.scan(store, lo_key, hi_key, reverse=not forward):
         n = event_log.message_size(message) + records.EVENT_OVERHEAD
         if len(rows) == limit or (rows and size + n > records.MAX_PAGE_BYTES):
             break
-        ts, _ = records.event_position(key, prefix)
-        rows.append((key, ts, ingested, message))
+        ts, seq = records.event_position(key, prefix)
+        rows.append((ts, seq, ingested, message))
         size += n
     if not forward:
         rows.reverse()
     return rows
 
 
-def _token(direction: str, boundary: bytes, prefix: bytes) -> str:
-    return f"{direction}/{boundary[len(prefix) :].hex()}"
+def _position_key(prefix: bytes, position: tuple[int, int]) -> bytes:
+    ts, seq = position
+    return prefix + keys.pack(records.ts_part(ts), records.seq_part(seq))
 
 
-def _read_token(token: str, prefix: bytes) -> tuple[bool, bytes]:
-    direction, _, body = token.partition("/")
-    if direction not in ("f", "b"):
+def _token(direction: str, position: tuple[int, int]) -> str:
+    """56 digits after f/ or b/, like AWS's tokens: the timestamp, then the sequence number."""
+    ts, seq = position
+    return f"{direction}/{ts:020d}{seq:036d}"
+
+
+def _read_token(token: str) -> tuple[bool, tuple[int, int]]:
+    direction, _, digits = token.partition("/")
+    if direction not in ("f", "b") or len(digits) != 56 or not digits.isdigit():
         raise invalid_token()
-    try:
-        return direction == "f", prefix + bytes.fromhex(body)
-    except ValueError as e:
-        raise invalid_token() from e
+    seq = int(digits[20:])
+    if seq >= 1 << 64:  # the key holds 16 hex digits of sequence number
+        raise invalid_token()
+    return direction == "f", (int(digits[:20]), seq)

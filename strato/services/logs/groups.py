@@ -19,9 +19,9 @@ class LogGroupOperations(LogsBase):
     def create_log_group(self, ctx: RequestContext, params: dict[str, Any]) -> dict:
         name = params["logGroupName"]
         tags = params.get("tags") or {}
-        tagging.check_tags(tags)
-        if len(tags) > tagging.MAX_TAGS:
-            raise invalid_parameter(f"A log group can have no more than {tagging.MAX_TAGS} tags.")
+        tagging.check_tags(
+            tags
+        )  # the count (at most 50) is the model's limit, checked by @validated
         key = records.group_key(ctx.account_id, ctx.region, name)
         with self.store.transaction() as tx:
             if tx.get(records.GROUPS, key) is not None:
@@ -84,7 +84,7 @@ class LogGroupOperations(LogsBase):
                 more = True
                 break
             found.append(group)
-        out: dict[str, Any] = {"logGroups": [self._describe(ctx, g) for g in found]}
+        out: dict[str, Any] = {"logGroups": [self._describe_group(ctx, g) for g in found]}
         if more:
             out["nextToken"] = tokens.encode(found[-1]["logGroupName"])
         return out
@@ -92,7 +92,7 @@ class LogGroupOperations(LogsBase):
     def _ident_name(self, ctx: RequestContext, ident: str) -> str:
         return self.group_name_from_arn(ctx, ident) if ident.startswith("arn:") else ident
 
-    def _describe(self, ctx: RequestContext, group: dict[str, Any]) -> dict[str, Any]:
+    def _describe_group(self, ctx: RequestContext, group: dict[str, Any]) -> dict[str, Any]:
         arn = records.group_arn(ctx.account_id, ctx.region, group["logGroupName"])
         out = {
             "logGroupName": group["logGroupName"],

@@ -57,7 +57,7 @@ class LogStreamOperations(LogsBase):
             page, more = self._by_last_event(a, r, gname, descending, limit, token)
         else:
             page, more = self._by_name(a, r, gname, prefix or "", descending, limit, token)
-        out: dict[str, Any] = {"logStreams": [self._describe(a, r, gname, s) for s in page]}
+        out: dict[str, Any] = {"logStreams": [self._describe_stream(a, r, gname, s) for s in page]}
         if more:
             last = page[-1]
             out["nextToken"] = tokens.encode([_event_time(last), last["logStreamName"]])
@@ -86,7 +86,9 @@ class LogStreamOperations(LogsBase):
             streams = [s for s in streams if past((_event_time(s), s["logStreamName"]))]
         return streams[:limit], len(streams) > limit
 
-    def _describe(self, a: str, r: str, gname: str, stream: dict[str, Any]) -> dict[str, Any]:
+    def _describe_stream(
+        self, a: str, r: str, gname: str, stream: dict[str, Any]
+    ) -> dict[str, Any]:
         out = {
             "logStreamName": stream["logStreamName"],
             "creationTime": stream["creationTime"],

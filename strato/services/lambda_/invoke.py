@@ -107,7 +107,14 @@ class InvokeOperations(LambdaBase):
             client_context=client_context,
             lineage=lineage,
         )
-        return await self.runtime.invoke(spec, inv, record.get("ReservedConcurrency"))
+        try:
+            outcome = await self.runtime.invoke(spec, inv, record.get("ReservedConcurrency"))
+        except ServiceError as e:
+            if e.status == 429:
+                self.record_throttle(ctx.account_id, ctx.region, spec.name)
+            raise
+        self.record_invocation(spec, outcome, qualifier)
+        return outcome
 
     def function_spec(self, ctx: RequestContext, config: dict[str, Any]) -> FunctionSpec:
         name = config["FunctionName"]
@@ -251,7 +258,7 @@ class InvokeOperations(LambdaBase):
         """Say in the function's log why a recursive chain was stopped (AWS does the same)."""
         name = config["FunctionName"]
         log.warning("stopped a recursive invocation chain of %s at depth %d", name, depth)
-        self.recursions_stopped += 1
+        self.record_recursion_stop(ctx.account_id, ctx.region, name)
         group = (config.get("LoggingConfig") or {}).get("LogGroup") or f"/aws/lambda/{name}"
         logs = self.platform.providers.get("logs")
         append = getattr(logs, "append_events", None)

@@ -14,10 +14,11 @@ from ...runtime.spec import FunctionSpec
 from .functions import FunctionOperations
 from .invoke import InvokeOperations
 from .layers import LayerOperations
+from .telemetry import Telemetry
 from .versions import VersionOperations
 
 
-class LambdaProvider(FunctionOperations, VersionOperations, LayerOperations, InvokeOperations):
+class LambdaProvider(FunctionOperations, VersionOperations, LayerOperations, InvokeOperations, Telemetry):
     def __init__(self, platform) -> None:
         super().__init__(platform)
         scratch = self.store.scratch_dir("runtime")
@@ -35,7 +36,6 @@ class LambdaProvider(FunctionOperations, VersionOperations, LayerOperations, Inv
         self._wake = asyncio.Event()
         self._worker: asyncio.Task | None = None
         self._python_dir: str | None = None
-        self.recursions_stopped = 0
 
     async def start(self) -> None:
         await self.runtime.start()
@@ -64,12 +64,6 @@ class LambdaProvider(FunctionOperations, VersionOperations, LayerOperations, Inv
         if self._python_dir is None:
             self._python_dir = python_runtime_dir(self._sdk_scratch)
         return self._python_dir
-
-    def _write_logs(self, spec: FunctionSpec, stream: str, lines: list[tuple[int, str]]) -> None:
-        logs = self.platform.providers.get("logs")
-        append = getattr(logs, "append_events", None)
-        if append is not None:
-            append(spec.account_id, spec.region, spec.log_group, stream, lines)
 
     # -- /_strato/lambda/code/<token>: where GetFunction's Code.Location points ------------
     def handle_internal(self, req: HttpRequest) -> HttpResponse | None:

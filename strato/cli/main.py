@@ -73,7 +73,41 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--user", default=None, help="IAM user name (default: the account root)")
     acc_sub.add_parser("list", help="list access keys")
     acc.set_defaults(func=_accounts)
+
+    inv = sub.add_parser("invoke", help="invoke a function and print its result and log tail")
+    inv.add_argument("function", help="function name or ARN")
+    inv.add_argument("--payload", help="JSON text, or @file")
+    inv.add_argument("--qualifier", help="version or alias")
+    _remote_flags(inv)
+    inv.set_defaults(func=_invoke)
+
+    lg = sub.add_parser("logs", help="print a function's logs")
+    lg.add_argument("function", help="function name (or a log group starting with /)")
+    lg.add_argument("--tail", action="store_true", help="keep printing new events")
+    lg.add_argument("--filter", help="CloudWatch Logs filter pattern")
+    lg.add_argument("--since", type=float, help="only events from the last N seconds")
+    _remote_flags(lg)
+    lg.set_defaults(func=_logs)
     return parser
+
+
+def _remote_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--endpoint", help="Strato's URL (default AWS_ENDPOINT_URL or http://127.0.0.1:4566)"
+    )
+    parser.add_argument("--region", help="region (default AWS_DEFAULT_REGION or us-east-1)")
+
+
+def _invoke(args: argparse.Namespace) -> int:
+    from .functions import invoke
+
+    return invoke(args)
+
+
+def _logs(args: argparse.Namespace) -> int:
+    from .functions import logs
+
+    return logs(args)
 
 
 def main(argv: list[str] | None = None) -> int:

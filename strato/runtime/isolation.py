@@ -77,7 +77,15 @@ def describe() -> str:
     return "per-environment folders (no mount namespaces here: absolute /opt paths are not private)"
 
 
-def wrap(argv: list[str], code_dir: str, runtime_dir: str, layers_dir: str | None, scratch: str, tmp_dir: str | None, env: dict[str, str]) -> list[str]:
+def wrap(
+    argv: list[str],
+    code_dir: str,
+    runtime_dir: str,
+    layers_dir: str | None,
+    scratch: str,
+    tmp_dir: str | None,
+    env: dict[str, str],
+) -> list[str]:
     """The command that runs `argv` inside a private namespace with AWS's paths mounted."""
     upper = os.path.join(scratch, "var-upper")
     work = os.path.join(scratch, "var-work")
@@ -91,7 +99,17 @@ def wrap(argv: list[str], code_dir: str, runtime_dir: str, layers_dir: str | Non
         STRATO_NS_LAYERS=layers_dir or "",
         STRATO_NS_TMP=tmp_dir or "",
     )
-    return [shutil.which("unshare") or "unshare", "--mount", "--propagation", "private", "/bin/sh", "-c", _SETUP, "sh", *argv]
+    return [
+        shutil.which("unshare") or "unshare",
+        "--mount",
+        "--propagation",
+        "private",
+        "/bin/sh",
+        "-c",
+        _SETUP,
+        "sh",
+        *argv,
+    ]
 
 
 def sandbox_paths(code_dir: str, runtime_dir: str, layers_dir: str | None, tmp_dir: str) -> Paths:

@@ -17,7 +17,9 @@ log = logging.getLogger("strato.runtime")
 
 class Throttled(ServiceError):
     def __init__(self, reason: str) -> None:
-        super().__init__("TooManyRequestsException", "Rate Exceeded.", 429, Reason=reason, Type="User")
+        super().__init__(
+            "TooManyRequestsException", "Rate Exceeded.", 429, Reason=reason, Type="User"
+        )
 
 
 class EnvironmentPool:
@@ -77,19 +79,26 @@ class RuntimeManager:
             if acct == account_id and reg == region and (name is None or fn == name)
         )
 
-    async def invoke(self, spec: FunctionSpec, inv: Invocation, reserved: int | None = None) -> Outcome:
+    async def invoke(
+        self, spec: FunctionSpec, inv: Invocation, reserved: int | None = None
+    ) -> Outcome:
         pool = self._pool(spec)
         self._retire_stale(pool, spec.revision)
         sandbox = pool.take_idle(spec.revision)
         if sandbox is None:
-            if reserved is not None and self.concurrency(spec.account_id, spec.region, spec.name) >= reserved:
+            if (
+                reserved is not None
+                and self.concurrency(spec.account_id, spec.region, spec.name) >= reserved
+            ):
                 raise Throttled("ReservedFunctionConcurrentInvocationLimitExceeded")
             if self.concurrency(spec.account_id, spec.region) >= self.account_limit:
                 raise Throttled("ConcurrentInvocationLimitExceeded")
             runtime_dir = self.runtime_dir(spec)
             if not isinstance(runtime_dir, str):
                 runtime_dir = await runtime_dir
-            sandbox = Sandbox(spec, runtime_dir, self.scratch, self.endpoint_url(), self.now, self.log_sink)
+            sandbox = Sandbox(
+                spec, runtime_dir, self.scratch, self.endpoint_url(), self.now, self.log_sink
+            )
             pool.sandboxes.append(sandbox)
             try:
                 await sandbox.start()
@@ -127,7 +136,11 @@ class RuntimeManager:
             await asyncio.sleep(1.0)
             cutoff = self.now() - self.keepalive_s
             for pool in self.pools.values():
-                for sb in pool.prune(lambda sb: not (sb.state == "idle" and sb.last_used < cutoff) and sb.state != "dead"):
+                for sb in pool.prune(
+                    lambda sb: (
+                        not (sb.state == "idle" and sb.last_used < cutoff) and sb.state != "dead"
+                    )
+                ):
                     sb.kill()
                     sb.cleanup()
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-from collections.abc import Callable
 from typing import Any
 
 import httptools
@@ -17,7 +16,15 @@ import httptools
 from .invocation import Invocation
 
 _PREFIX = "/2018-06-01/runtime/"
-_REASONS = {200: "OK", 202: "Accepted", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 413: "Payload Too Large", 500: "Internal Server Error"}
+_REASONS = {
+    200: "OK",
+    202: "Accepted",
+    400: "Bad Request",
+    403: "Forbidden",
+    404: "Not Found",
+    413: "Payload Too Large",
+    500: "Internal Server Error",
+}
 
 
 class RuntimeApiHandler:
@@ -125,7 +132,9 @@ class _Connection(asyncio.Protocol):
     # -- routing -------------------------------------------------------------
     def _dispatch(self, method: bytes, path: str, body: bytes, error_type: str | None) -> None:
         if not path.startswith(_PREFIX):
-            self._respond(404, {"errorMessage": f"unknown path {path}", "errorType": "InvalidRequest"})
+            self._respond(
+                404, {"errorMessage": f"unknown path {path}", "errorType": "InvalidRequest"}
+            )
             return
         rest = path[len(_PREFIX) :]
         handler = self.api.handler
@@ -144,10 +153,21 @@ class _Connection(asyncio.Protocol):
                     if len(body) > 6 * 1024 * 1024:
                         handler.on_error(
                             request_id,
-                            json.dumps({"errorMessage": f"Response payload size ({len(body)} bytes) exceeded maximum allowed payload size (6291556 bytes).", "errorType": "Function.ResponseSizeTooLarge"}).encode(),
+                            json.dumps(
+                                {
+                                    "errorMessage": f"Response payload size ({len(body)} bytes) exceeded maximum allowed payload size (6291556 bytes).",
+                                    "errorType": "Function.ResponseSizeTooLarge",
+                                }
+                            ).encode(),
                             "Function.ResponseSizeTooLarge",
                         )
-                        self._respond(413, {"errorMessage": "Payload Too Large", "errorType": "RequestEntityTooLarge"})
+                        self._respond(
+                            413,
+                            {
+                                "errorMessage": "Payload Too Large",
+                                "errorType": "RequestEntityTooLarge",
+                            },
+                        )
                         return
                     ok = handler.on_response(request_id, body)
                 else:
@@ -155,7 +175,13 @@ class _Connection(asyncio.Protocol):
                 if ok:
                     self._respond(202, {"status": "OK"})
                 else:
-                    self._respond(400, {"errorMessage": f"Invalid request ID: {request_id}", "errorType": "InvalidRequestID"})
+                    self._respond(
+                        400,
+                        {
+                            "errorMessage": f"Invalid request ID: {request_id}",
+                            "errorType": "InvalidRequestID",
+                        },
+                    )
                 return
         self._respond(404, {"errorMessage": f"unknown path {path}", "errorType": "InvalidRequest"})
 
@@ -178,9 +204,11 @@ class _Connection(asyncio.Protocol):
     def _write(self, status: int, body: bytes, headers) -> None:
         if self.closed:
             return
-        head = [f"HTTP/1.1 {status} {_REASONS.get(status, 'OK')}\r\n", "Content-Type: application/json\r\n", f"Content-Length: {len(body)}\r\n"]
+        head = [
+            f"HTTP/1.1 {status} {_REASONS.get(status, 'OK')}\r\n",
+            "Content-Type: application/json\r\n",
+            f"Content-Length: {len(body)}\r\n",
+        ]
         head += [f"{k}: {v}\r\n" for k, v in headers]
         head.append("\r\n")
         self.transport.write("".join(head).encode("latin-1") + body)
-
-

@@ -45,11 +45,15 @@ def launch(runtime: str, task_root: str) -> Launch:
         want = runtime.removeprefix("python")
         note = None if have == want else f"Strato runs {runtime} on the host's Python {have}."
         # -S: only the function's code, its layers and the runtime's SDK are importable.
-        return Launch(kind, (python, "-S", "-u", os.path.join(CLIENTS, "python", "bootstrap.py")), note)
+        return Launch(
+            kind, (python, "-S", "-u", os.path.join(CLIENTS, "python", "bootstrap.py")), note
+        )
     if kind == "node":
         node = shutil.which("node")
         if node is None:
-            raise RuntimeUnavailable(f"{runtime} needs Node.js, which is not installed on this host")
+            raise RuntimeUnavailable(
+                f"{runtime} needs Node.js, which is not installed on this host"
+            )
         have = node_major()
         want = runtime.removeprefix("nodejs").removesuffix(".x")
         note = None if str(have) == want else f"Strato runs {runtime} on the host's Node.js {have}."
@@ -68,7 +72,11 @@ def host_python() -> str:
 def _python_version(python: str) -> str:
     if os.path.realpath(python) == os.path.realpath(sys.executable) or python == host_python():
         return f"{sys.version_info.major}.{sys.version_info.minor}"
-    out = subprocess.run([python, "-c", "import sys;print('%d.%d'%sys.version_info[:2])"], capture_output=True, text=True)
+    out = subprocess.run(
+        [python, "-c", "import sys;print('%d.%d'%sys.version_info[:2])"],
+        capture_output=True,
+        text=True,
+    )
     return out.stdout.strip()
 
 

@@ -82,12 +82,27 @@ class Sandbox(RuntimeApiHandler):
             argv = [env["AWS_LAMBDA_EXEC_WRAPPER"], *argv]
         if launch.family == "provided" and not ns and not os.path.exists(argv[0]):
             self._init_error = (
-                json.dumps({"errorType": "Runtime.InvalidEntrypoint", "errorMessage": "Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]"}).encode(),
+                json.dumps(
+                    {
+                        "errorType": "Runtime.InvalidEntrypoint",
+                        "errorMessage": "Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]",
+                    }
+                ).encode(),
                 "Runtime.InvalidEntrypoint",
             )
         if ns:
-            bind_tmp = not argv[0].startswith("/tmp/") and not runtimes.host_python().startswith("/tmp/")
-            argv = isolation.wrap(argv, spec.code_dir, self.runtime_dir, spec.layers_dir, self.scratch, tmp_dir if bind_tmp else None, env)
+            bind_tmp = not argv[0].startswith("/tmp/") and not runtimes.host_python().startswith(
+                "/tmp/"
+            )
+            argv = isolation.wrap(
+                argv,
+                spec.code_dir,
+                self.runtime_dir,
+                spec.layers_dir,
+                self.scratch,
+                tmp_dir if bind_tmp else None,
+                env,
+            )
         read_fd, write_fd = os.pipe()
         os.set_blocking(read_fd, False)
         self._read_fd = read_fd
@@ -109,7 +124,12 @@ class Sandbox(RuntimeApiHandler):
             os.close(write_fd)
             self._close_pipe()
             self._init_error = (
-                json.dumps({"errorType": "Runtime.InvalidEntrypoint", "errorMessage": f"RequestId: Error: fork/exec {argv[0]}: {e.strerror}"}).encode(),
+                json.dumps(
+                    {
+                        "errorType": "Runtime.InvalidEntrypoint",
+                        "errorMessage": f"RequestId: Error: fork/exec {argv[0]}: {e.strerror}",
+                    }
+                ).encode(),
                 "Runtime.InvalidEntrypoint",
             )
             self._exited.set_result(-1)
@@ -167,7 +187,11 @@ class Sandbox(RuntimeApiHandler):
         elif family == "node":
             major = spec.runtime.removeprefix("nodejs").removesuffix(".x")
             env["NODE_PATH"] = ":".join(
-                [f"{paths.opt}/nodejs/node{major}/node_modules", f"{paths.opt}/nodejs/node_modules", f"{paths.runtime_dir}/node_modules"]
+                [
+                    f"{paths.opt}/nodejs/node{major}/node_modules",
+                    f"{paths.opt}/nodejs/node_modules",
+                    f"{paths.runtime_dir}/node_modules",
+                ]
             )
             preload = os.path.join(paths.runtime_dir, "sdk-v2-endpoint.cjs")
             if os.path.exists(os.path.join(self.runtime_dir, "sdk-v2-endpoint.cjs")):
@@ -314,16 +338,29 @@ class Sandbox(RuntimeApiHandler):
             body, error_type = self._result.result()
         elif reason == "memory":
             self.kill()
-            body, error_type = _error(inv.request_id, "Runtime.OutOfMemory", "Runtime exited with error: signal: killed")
+            body, error_type = _error(
+                inv.request_id, "Runtime.OutOfMemory", "Runtime exited with error: signal: killed"
+            )
         elif reason == "timeout":
             self.kill()
-            self._log_line(f"{_iso_now()} {inv.request_id} Task timed out after {spec.timeout_s:.2f} seconds")
-            body = json.dumps({"errorType": "Sandbox.Timedout", "errorMessage": f"RequestId: {inv.request_id} Error: Task timed out after {spec.timeout_s:.2f} seconds"}).encode()
+            self._log_line(
+                f"{_iso_now()} {inv.request_id} Task timed out after {spec.timeout_s:.2f} seconds"
+            )
+            body = json.dumps(
+                {
+                    "errorType": "Sandbox.Timedout",
+                    "errorMessage": f"RequestId: {inv.request_id} Error: Task timed out after {spec.timeout_s:.2f} seconds",
+                }
+            ).encode()
             error_type = "Sandbox.Timedout"
         else:
             code = self._exited.result() if self._exited.done() else None
             self.state = "dead"
-            body, error_type = _error(inv.request_id, "Runtime.ExitError", f"Runtime exited with error: {_exit_text(code)}")
+            body, error_type = _error(
+                inv.request_id,
+                "Runtime.ExitError",
+                f"Runtime exited with error: {_exit_text(code)}",
+            )
         self._current = None
         if self.state == "busy":
             self.state = "idle"
@@ -357,17 +394,43 @@ class Sandbox(RuntimeApiHandler):
             body, error_type = _error(inv.request_id, "Runtime.Unknown", "Init phase timed out")
         else:
             code = self._exited.result() if self._exited.done() else None
-            body, error_type = _error(inv.request_id, "Runtime.ExitError", f"Runtime exited with error: {_exit_text(code)}")
+            body, error_type = _error(
+                inv.request_id,
+                "Runtime.ExitError",
+                f"Runtime exited with error: {_exit_text(code)}",
+            )
         self.kill()
         lines = self._take_lines()
-        lines.append((int(self.now() * 1000), f"INIT_REPORT Init Duration: {(time.monotonic() - started) * 1000:.2f} ms\tPhase: init\tStatus: error\tError Type: {error_type}"))
-        lines.append((int(self.now() * 1000), f"START RequestId: {inv.request_id} Version: {self.spec.version}"))
+        lines.append(
+            (
+                int(self.now() * 1000),
+                f"INIT_REPORT Init Duration: {(time.monotonic() - started) * 1000:.2f} ms\tPhase: init\tStatus: error\tError Type: {error_type}",
+            )
+        )
+        lines.append(
+            (
+                int(self.now() * 1000),
+                f"START RequestId: {inv.request_id} Version: {self.spec.version}",
+            )
+        )
         lines.append((int(self.now() * 1000), f"END RequestId: {inv.request_id}"))
-        lines.append((int(self.now() * 1000), f"REPORT RequestId: {inv.request_id}\tDuration: {(time.monotonic() - started) * 1000:.2f} ms\tBilled Duration: 1 ms\tMemory Size: {self.spec.memory_mb} MB\tMax Memory Used: 0 MB\tStatus: error\tError Type: {error_type}"))
+        lines.append(
+            (
+                int(self.now() * 1000),
+                f"REPORT RequestId: {inv.request_id}\tDuration: {(time.monotonic() - started) * 1000:.2f} ms\tBilled Duration: 1 ms\tMemory Size: {self.spec.memory_mb} MB\tMax Memory Used: 0 MB\tStatus: error\tError Type: {error_type}",
+            )
+        )
         self.log_sink(self.spec, self.stream, lines)
-        return Outcome(payload=body, error_type=error_type, log_tail="\n".join(t for _, t in lines) + "\n", executed_version=self.spec.version)
+        return Outcome(
+            payload=body,
+            error_type=error_type,
+            log_tail="\n".join(t for _, t in lines) + "\n",
+            executed_version=self.spec.version,
+        )
 
-    async def _wait_first(self, futures: set[asyncio.Future], deadline: float, watch_memory: bool = False) -> str:
+    async def _wait_first(
+        self, futures: set[asyncio.Future], deadline: float, watch_memory: bool = False
+    ) -> str:
         """Wait for one of `futures`; 'timeout' at the (clock) deadline, 'memory' past the limit."""
         while True:
             if any(f.done() for f in futures):
@@ -375,8 +438,14 @@ class Sandbox(RuntimeApiHandler):
             remaining = deadline - self.now()
             if remaining <= 0:
                 return "timeout"
-            await asyncio.wait(futures, timeout=min(_POLL_S, remaining), return_when=asyncio.FIRST_COMPLETED)
-            if watch_memory and not any(f.done() for f in futures) and self._rss_mb() > self.spec.memory_mb:
+            await asyncio.wait(
+                futures, timeout=min(_POLL_S, remaining), return_when=asyncio.FIRST_COMPLETED
+            )
+            if (
+                watch_memory
+                and not any(f.done() for f in futures)
+                and self._rss_mb() > self.spec.memory_mb
+            ):
                 return "memory"
 
     def _status_kb(self, field: str) -> int:
@@ -442,4 +511,3 @@ def _exit_text(code: int | None) -> str:
 
 def _iso_now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-

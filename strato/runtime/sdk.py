@@ -52,7 +52,9 @@ def python_runtime_dir(scratch: str) -> str:
     """/var/runtime for Python: bootstrap.py and boto3 (as links to the host's copy)."""
     target = os.path.join(scratch, "python")
     os.makedirs(target, exist_ok=True)
-    shutil.copy2(os.path.join(CLIENTS, "python", "bootstrap.py"), os.path.join(target, "bootstrap.py"))
+    shutil.copy2(
+        os.path.join(CLIENTS, "python", "bootstrap.py"), os.path.join(target, "bootstrap.py")
+    )
     for name in _PYTHON_SDK:
         spec = importlib.util.find_spec(name)
         if spec is None or spec.origin is None:
@@ -75,7 +77,9 @@ class NodeSdk:
         """/var/runtime for Node: bootstrap.mjs, the v2 preload, node_modules (when installed)."""
         target = os.path.join(self.scratch, f"node-{generation}")
         os.makedirs(target, exist_ok=True)
-        shutil.copy2(os.path.join(CLIENTS, "node", "bootstrap.mjs"), os.path.join(target, "bootstrap.mjs"))
+        shutil.copy2(
+            os.path.join(CLIENTS, "node", "bootstrap.mjs"), os.path.join(target, "bootstrap.mjs")
+        )
         if generation == "v2":
             with open(os.path.join(target, "sdk-v2-endpoint.cjs"), "w") as f:
                 f.write(_V2_PRELOAD)
@@ -99,13 +103,25 @@ class NodeSdk:
             return False
         packages = NODE_V2_PACKAGES if generation == "v2" else NODE_V3_PACKAGES
         proc = await asyncio.create_subprocess_exec(
-            npm, "install", "--no-audit", "--no-fund", "--no-save", "--silent", "--prefix", target, *packages,
+            npm,
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--no-save",
+            "--silent",
+            "--prefix",
+            target,
+            *packages,
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.PIPE,
         )
         _, err = await proc.communicate()
         if proc.returncode != 0:
-            log.warning("installing the Node SDK %s failed: %s", generation, err.decode(errors="replace")[-500:])
+            log.warning(
+                "installing the Node SDK %s failed: %s",
+                generation,
+                err.decode(errors="replace")[-500:],
+            )
             return False
         with open(marker, "w") as f:
             f.write(" ".join(packages))

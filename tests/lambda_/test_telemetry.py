@@ -44,10 +44,16 @@ def test_logs_emf_and_lambda_metrics(lam, client_factory, create_function):
     assert f"START RequestId: {request_id} Version: $LATEST" in messages
     assert "working on A-1" in messages
     assert any(m.startswith(f"REPORT RequestId: {request_id}") for m in messages)
-    matched = logs.filter_log_events(logGroupName=f"/aws/lambda/{name}", filterPattern='"working on"')["events"]
+    matched = logs.filter_log_events(
+        logGroupName=f"/aws/lambda/{name}", filterPattern='"working on"'
+    )["events"]
     assert [e["message"] for e in matched] == ["working on A-1", "working on A-2"]
     assert _sum(cw, "Shop", "OrderValue", {"Service": "checkout"}) >= 42
     assert _sum(cw, "AWS/Lambda", "Invocations", {"FunctionName": name}) == 2
     assert _sum(cw, "AWS/Lambda", "Errors", {"FunctionName": name}) == 1
-    metrics = cw.list_metrics(Namespace="AWS/Lambda", Dimensions=[{"Name": "FunctionName", "Value": name}])["Metrics"]
-    assert {"Invocations", "Errors", "Duration", "ConcurrentExecutions"} <= {m["MetricName"] for m in metrics}
+    metrics = cw.list_metrics(
+        Namespace="AWS/Lambda", Dimensions=[{"Name": "FunctionName", "Value": name}]
+    )["Metrics"]
+    assert {"Invocations", "Errors", "Duration", "ConcurrentExecutions"} <= {
+        m["MetricName"] for m in metrics
+    }

@@ -17,22 +17,30 @@ class LambdaBase:
         self.clock = platform.clock
 
     def function(self, ctx: RequestContext, name: str) -> dict[str, Any]:
-        record = self.store.get(records.FUNCTIONS, records.function_key(ctx.account_id, ctx.region, name))
+        record = self.store.get(
+            records.FUNCTIONS, records.function_key(ctx.account_id, ctx.region, name)
+        )
         if record is None:
             raise not_found(records.function_arn(ctx, ctx.region, name))
         return record
 
     def save(self, ctx: RequestContext, record: dict[str, Any]) -> None:
         name = record["Configuration"]["FunctionName"]
-        self.store.put(records.FUNCTIONS, records.function_key(ctx.account_id, ctx.region, name), record)
+        self.store.put(
+            records.FUNCTIONS, records.function_key(ctx.account_id, ctx.region, name), record
+        )
 
-    def version_config(self, ctx: RequestContext, record: dict[str, Any], qualifier: str | None) -> dict[str, Any]:
+    def version_config(
+        self, ctx: RequestContext, record: dict[str, Any], qualifier: str | None
+    ) -> dict[str, Any]:
         """The configuration a qualifier ($LATEST, a version, an alias) points at."""
         name = record["Configuration"]["FunctionName"]
         if qualifier in (None, records.LATEST):
             return record["Configuration"]
         if qualifier.isdigit():
-            found = self.store.get(records.VERSIONS, records.version_key(ctx.account_id, ctx.region, name, qualifier))
+            found = self.store.get(
+                records.VERSIONS, records.version_key(ctx.account_id, ctx.region, name, qualifier)
+            )
             if found is None:
                 raise not_found(records.function_arn(ctx, ctx.region, name, qualifier))
             return found["Configuration"]

@@ -21,7 +21,9 @@ def read_package(platform, ctx: RequestContext, code: dict[str, Any]) -> bytes:
     if code.get("ZipFile") is not None:
         data = code["ZipFile"]
         if len(data) > MAX_ZIP_BYTES:
-            raise too_large("Request must be smaller than 69905067 bytes for the CreateFunction operation")
+            raise too_large(
+                "Request must be smaller than 69905067 bytes for the CreateFunction operation"
+            )
     elif code.get("S3Bucket") and code.get("S3Key"):
         params = {"Bucket": code["S3Bucket"], "Key": code["S3Key"]}
         if code.get("S3ObjectVersion"):
@@ -45,7 +47,9 @@ def check_zip(data: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as e:
-        raise invalid("Could not unzip uploaded file. Please check your file, then try to upload again.") from e
+        raise invalid(
+            "Could not unzip uploaded file. Please check your file, then try to upload again."
+        ) from e
     with archive:
         if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
             raise invalid(f"Unzipped size must be smaller than {MAX_UNZIPPED_BYTES} bytes")

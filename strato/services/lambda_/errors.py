@@ -7,7 +7,11 @@ from ...protocol import ServiceError
 
 def not_found(arn: str, what: str = "Function") -> ServiceError:
     return ServiceError(
-        "ResourceNotFoundException", f"{what} not found: {arn}", 404, Type="User", Message=f"{what} not found: {arn}"
+        "ResourceNotFoundException",
+        f"{what} not found: {arn}",
+        404,
+        Type="User",
+        Message=f"{what} not found: {arn}",
     )
 
 

@@ -16,27 +16,61 @@ from .code import read_package, sha256_b64
 from .errors import conflict, invalid, validation
 
 _RESERVED_ENV = {
-    "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
-    "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
-    "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME",
-    "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-    "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
+    "_HANDLER",
+    "_X_AMZN_TRACE_ID",
+    "AWS_DEFAULT_REGION",
+    "AWS_REGION",
+    "AWS_EXECUTION_ENV",
+    "AWS_LAMBDA_FUNCTION_NAME",
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+    "AWS_LAMBDA_FUNCTION_VERSION",
+    "AWS_LAMBDA_INITIALIZATION_TYPE",
+    "AWS_LAMBDA_LOG_GROUP_NAME",
+    "AWS_LAMBDA_LOG_STREAM_NAME",
+    "AWS_ACCESS_KEY",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_LAMBDA_RUNTIME_API",
+    "LAMBDA_TASK_ROOT",
+    "LAMBDA_RUNTIME_DIR",
 }
-KNOWN_RUNTIMES = PYTHON_RUNTIMES | NODE_RUNTIMES | PROVIDED_RUNTIMES | {
-    "java8", "java8.al2", "java11", "java17", "java21", "dotnet6", "dotnet8", "ruby3.2", "ruby3.3", "ruby3.4", "go1.x",
-}
+KNOWN_RUNTIMES = (
+    PYTHON_RUNTIMES
+    | NODE_RUNTIMES
+    | PROVIDED_RUNTIMES
+    | {
+        "java8",
+        "java8.al2",
+        "java11",
+        "java17",
+        "java21",
+        "dotnet6",
+        "dotnet8",
+        "ruby3.2",
+        "ruby3.3",
+        "ruby3.4",
+        "go1.x",
+    }
+)
 MAX_ENV_BYTES = 4096
 
 
 def check_configuration(p: dict[str, Any]) -> None:
     """What botocore's validator cannot see: upper bounds, runtimes, reserved variables."""
     if "Timeout" in p and not 1 <= p["Timeout"] <= 900:
-        raise validation(f"1 validation error detected: Value '{p['Timeout']}' at 'timeout' failed to satisfy constraint: Member must have value less than or equal to 900")
+        raise validation(
+            f"1 validation error detected: Value '{p['Timeout']}' at 'timeout' failed to satisfy constraint: Member must have value less than or equal to 900"
+        )
     if "MemorySize" in p and not 128 <= p["MemorySize"] <= 10240:
-        raise validation(f"1 validation error detected: Value '{p['MemorySize']}' at 'memorySize' failed to satisfy constraint: Member must have value less than or equal to 10240")
+        raise validation(
+            f"1 validation error detected: Value '{p['MemorySize']}' at 'memorySize' failed to satisfy constraint: Member must have value less than or equal to 10240"
+        )
     runtime = p.get("Runtime")
     if runtime is not None and runtime not in KNOWN_RUNTIMES:
-        raise invalid(f"Value {runtime} at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: {sorted(KNOWN_RUNTIMES)} or be a valid ARN")
+        raise invalid(
+            f"Value {runtime} at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: {sorted(KNOWN_RUNTIMES)} or be a valid ARN"
+        )
     variables = ((p.get("Environment") or {}).get("Variables")) or {}
     reserved = sorted(k for k in variables if k in _RESERVED_ENV)
     if reserved:
@@ -46,13 +80,19 @@ def check_configuration(p: dict[str, Any]) -> None:
             f"Reserved keys used in this request: {', '.join(reserved)}"
         )
     if len(json.dumps(variables, separators=(",", ":")).encode()) > MAX_ENV_BYTES:
-        raise invalid("Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit.")
+        raise invalid(
+            "Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit."
+        )
     size = (p.get("EphemeralStorage") or {}).get("Size")
     if size is not None and not 512 <= size <= 10240:
-        raise validation(f"1 validation error detected: Value '{size}' at 'ephemeralStorage.size' failed to satisfy constraint: Member must have value between 512 and 10240")
+        raise validation(
+            f"1 validation error detected: Value '{size}' at 'ephemeralStorage.size' failed to satisfy constraint: Member must have value between 512 and 10240"
+        )
     role = p.get("Role")
     if role is not None and not role.startswith("arn:aws"):
-        raise validation(f"1 validation error detected: Value '{role}' at 'role' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{{12}}:role/?[a-zA-Z_0-9+=,.@\\-_/]+")
+        raise validation(
+            f"1 validation error detected: Value '{role}' at 'role' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{{12}}:role/?[a-zA-Z_0-9+=,.@\\-_/]+"
+        )
 
 
 class FunctionOperations(LambdaBase):
@@ -63,9 +103,13 @@ class FunctionOperations(LambdaBase):
         package_type = p.get("PackageType") or "Zip"
         if package_type == "Zip":
             if not p.get("Runtime"):
-                raise invalid("Runtime and Handler are mandatory parameters for functions created with deployment packages.")
+                raise invalid(
+                    "Runtime and Handler are mandatory parameters for functions created with deployment packages."
+                )
             if not p.get("Handler") and p["Runtime"] not in PROVIDED_RUNTIMES:
-                raise invalid("Runtime and Handler are mandatory parameters for functions created with deployment packages.")
+                raise invalid(
+                    "Runtime and Handler are mandatory parameters for functions created with deployment packages."
+                )
         data = read_package(self.platform, ctx, p["Code"])
         layers = self.resolve_layers(ctx, p.get("Layers") or [])
         blob = self.store.blobs.write(data)
@@ -91,14 +135,26 @@ class FunctionOperations(LambdaBase):
             "Architectures": p.get("Architectures") or ["x86_64"],
             "EphemeralStorage": p.get("EphemeralStorage") or {"Size": 512},
             "SnapStart": {"ApplyOn": "None", "OptimizationStatus": "Off"},
-            "LoggingConfig": {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{name}", **(p.get("LoggingConfig") or {})},
-            "RuntimeVersionConfig": {"RuntimeVersionArn": f"arn:aws:lambda:{ctx.region}::runtime:strato"},
+            "LoggingConfig": {
+                "LogFormat": "Text",
+                "LogGroup": f"/aws/lambda/{name}",
+                **(p.get("LoggingConfig") or {}),
+            },
+            "RuntimeVersionConfig": {
+                "RuntimeVersionArn": f"arn:aws:lambda:{ctx.region}::runtime:strato"
+            },
         }
         if p.get("Environment"):
             config["Environment"] = {"Variables": dict(p["Environment"].get("Variables") or {})}
         if layers:
             config["Layers"] = layers
-        for optional in ("DeadLetterConfig", "KMSKeyArn", "VpcConfig", "FileSystemConfigs", "ImageConfig"):
+        for optional in (
+            "DeadLetterConfig",
+            "KMSKeyArn",
+            "VpcConfig",
+            "FileSystemConfigs",
+            "ImageConfig",
+        ):
             if p.get(optional):
                 config[optional] = p[optional]
         record = {
@@ -109,7 +165,12 @@ class FunctionOperations(LambdaBase):
         }
         try:
             with self.store.transaction():
-                if self.store.get(records.FUNCTIONS, records.function_key(ctx.account_id, ctx.region, name)) is not None:
+                if (
+                    self.store.get(
+                        records.FUNCTIONS, records.function_key(ctx.account_id, ctx.region, name)
+                    )
+                    is not None
+                ):
                     raise conflict(f"Function already exist: {name}")
                 self.save(ctx, record)
                 self.store.attach_blob(blob.id)
@@ -120,7 +181,11 @@ class FunctionOperations(LambdaBase):
             raise
         out = dict(config)
         # AWS answers CreateFunction while the function is still being set up.
-        out.update(State="Pending", StateReason="The function is being created.", StateReasonCode="Creating")
+        out.update(
+            State="Pending",
+            StateReason="The function is being created.",
+            StateReasonCode="Creating",
+        )
         if p.get("Publish"):
             out["Version"] = str(record["NextVersion"] - 1)
             out["FunctionArn"] = records.function_arn(ctx, ctx.region, name, out["Version"])
@@ -150,14 +215,20 @@ class FunctionOperations(LambdaBase):
         marker = p.get("Marker")
         if marker:
             try:
-                lo = keys.after(records.function_key(ctx.account_id, ctx.region, base64.urlsafe_b64decode(marker).decode()))
+                lo = keys.after(
+                    records.function_key(
+                        ctx.account_id, ctx.region, base64.urlsafe_b64decode(marker).decode()
+                    )
+                )
             except ValueError as e:
                 raise invalid("Invalid marker") from e
         rows = list(self.store.scan(records.FUNCTIONS, lo, hi, limit=limit + 1))
         functions = [r["Configuration"] for _, r in rows[:limit]]
         out: dict[str, Any] = {"Functions": functions}
         if len(rows) > limit:
-            out["NextMarker"] = base64.urlsafe_b64encode(functions[-1]["FunctionName"].encode()).decode()
+            out["NextMarker"] = base64.urlsafe_b64encode(
+                functions[-1]["FunctionName"].encode()
+            ).decode()
         return out
 
     def update_function_code(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
@@ -178,7 +249,9 @@ class FunctionOperations(LambdaBase):
                 )
                 if p.get("Architectures"):
                     config["Architectures"] = p["Architectures"]
-                self.store.release_blob(record["Code"]["Blob"]) if not self._blob_in_use(ctx, record) else None
+                self.store.release_blob(record["Code"]["Blob"]) if not self._blob_in_use(
+                    ctx, record
+                ) else None
                 record["Code"] = {"Blob": blob.id, "Sha256Hex": blob_sha_hex(data)}
                 self.store.attach_blob(blob.id)
                 self.save(ctx, record)
@@ -189,21 +262,42 @@ class FunctionOperations(LambdaBase):
             raise
         self.retire(ctx, name)
         out = dict(config)
-        out.update(LastUpdateStatus="InProgress", LastUpdateStatusReason="The function is being created.", LastUpdateStatusReasonCode="Creating")
+        out.update(
+            LastUpdateStatus="InProgress",
+            LastUpdateStatusReason="The function is being created.",
+            LastUpdateStatusReasonCode="Creating",
+        )
         return out
 
-    def update_function_configuration(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+    def update_function_configuration(
+        self, ctx: RequestContext, p: dict[str, Any]
+    ) -> dict[str, Any]:
         name, _ = records.resolve_name(ctx, p["FunctionName"])
         check_configuration(p)
         with self.store.transaction():
             record = self.function(ctx, name)
             self._check_revision(record, p)
             config = record["Configuration"]
-            for field in ("Role", "Handler", "Description", "Timeout", "MemorySize", "Runtime", "DeadLetterConfig", "KMSKeyArn", "VpcConfig", "FileSystemConfigs", "ImageConfig", "EphemeralStorage"):
+            for field in (
+                "Role",
+                "Handler",
+                "Description",
+                "Timeout",
+                "MemorySize",
+                "Runtime",
+                "DeadLetterConfig",
+                "KMSKeyArn",
+                "VpcConfig",
+                "FileSystemConfigs",
+                "ImageConfig",
+                "EphemeralStorage",
+            ):
                 if field in p:
                     config[field] = p[field]
             if "Environment" in p:
-                config["Environment"] = {"Variables": dict((p["Environment"] or {}).get("Variables") or {})}
+                config["Environment"] = {
+                    "Variables": dict((p["Environment"] or {}).get("Variables") or {})
+                }
             if "TracingConfig" in p:
                 config["TracingConfig"] = {"Mode": p["TracingConfig"].get("Mode", "PassThrough")}
             if "LoggingConfig" in p:
@@ -219,7 +313,11 @@ class FunctionOperations(LambdaBase):
             self.save(ctx, record)
         self.retire(ctx, name)
         out = dict(config)
-        out.update(LastUpdateStatus="InProgress", LastUpdateStatusReason="The function is being created.", LastUpdateStatusReasonCode="Creating")
+        out.update(
+            LastUpdateStatus="InProgress",
+            LastUpdateStatusReason="The function is being created.",
+            LastUpdateStatusReasonCode="Creating",
+        )
         return out
 
     def delete_function(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
@@ -234,7 +332,9 @@ class FunctionOperations(LambdaBase):
                 if version is None:
                     raise self_not_found(ctx, name, qualifier)
                 self.store.delete(records.VERSIONS, key)
-                if version["Code"]["Blob"] != record["Code"]["Blob"] and not self._blob_in_use(ctx, record, exclude=qualifier, blob=version["Code"]["Blob"]):
+                if version["Code"]["Blob"] != record["Code"]["Blob"] and not self._blob_in_use(
+                    ctx, record, exclude=qualifier, blob=version["Code"]["Blob"]
+                ):
                     self.store.release_blob(version["Code"]["Blob"])
             else:
                 blobs = {record["Code"]["Blob"]}
@@ -244,7 +344,9 @@ class FunctionOperations(LambdaBase):
                     self.store.delete(records.VERSIONS, raw)
                 for blob_id in blobs:
                     self.store.release_blob(blob_id)
-                self.store.delete(records.FUNCTIONS, records.function_key(ctx.account_id, ctx.region, name))
+                self.store.delete(
+                    records.FUNCTIONS, records.function_key(ctx.account_id, ctx.region, name)
+                )
         self.retire(ctx, name)
         return {"_status": 204}
 
@@ -276,7 +378,13 @@ class FunctionOperations(LambdaBase):
         if p.get("RevisionId") and p["RevisionId"] != record["Configuration"]["RevisionId"]:
             raise ServiceErrorPrecondition()
 
-    def _blob_in_use(self, ctx: RequestContext, record: dict[str, Any], exclude: str | None = None, blob: str | None = None) -> bool:
+    def _blob_in_use(
+        self,
+        ctx: RequestContext,
+        record: dict[str, Any],
+        exclude: str | None = None,
+        blob: str | None = None,
+    ) -> bool:
         """Is this code blob still referenced by a published version?"""
         blob = blob or record["Code"]["Blob"]
         name = record["Configuration"]["FunctionName"]
@@ -290,7 +398,12 @@ class FunctionOperations(LambdaBase):
 def ServiceErrorPrecondition():  # noqa: N802 - reads like the error it raises
     from ...protocol import ServiceError
 
-    return ServiceError("PreconditionFailedException", "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id", 412, Type="User")
+    return ServiceError(
+        "PreconditionFailedException",
+        "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id",
+        412,
+        Type="User",
+    )
 
 
 def self_not_found(ctx: RequestContext, name: str, qualifier: str):

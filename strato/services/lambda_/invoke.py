@@ -48,9 +48,13 @@ class InvokeOperations(LambdaBase):
         body = p.get("Payload")
         payload = body if body else b"{}"
         if kind != "Event" and len(payload) > MAX_SYNC_PAYLOAD:
-            raise too_large(f"Request must be smaller than {MAX_SYNC_PAYLOAD} bytes for the InvokeFunction operation")
+            raise too_large(
+                f"Request must be smaller than {MAX_SYNC_PAYLOAD} bytes for the InvokeFunction operation"
+            )
         if kind == "Event" and len(payload) > MAX_ASYNC_PAYLOAD:
-            raise too_large(f"Request must be smaller than {MAX_ASYNC_PAYLOAD} bytes for the InvokeAsync operation")
+            raise too_large(
+                f"Request must be smaller than {MAX_ASYNC_PAYLOAD} bytes for the InvokeAsync operation"
+            )
         try:
             json.loads(payload)
         except ValueError as e:
@@ -77,13 +81,25 @@ class InvokeOperations(LambdaBase):
             try:
                 client_context = base64.b64decode(p["ClientContext"]).decode()
             except ValueError as e:
-                raise ServiceError("InvalidRequestContentException", "Client context must be a valid Base64-encoded JSON object.", 400) from e
-        outcome = await self.run(ctx, record, config, payload, ctx.request_id, qualifier, client_context, lineage)
-        out: dict[str, Any] = {"StatusCode": 200, "Payload": outcome.payload, "ExecutedVersion": outcome.executed_version}
+                raise ServiceError(
+                    "InvalidRequestContentException",
+                    "Client context must be a valid Base64-encoded JSON object.",
+                    400,
+                ) from e
+        outcome = await self.run(
+            ctx, record, config, payload, ctx.request_id, qualifier, client_context, lineage
+        )
+        out: dict[str, Any] = {
+            "StatusCode": 200,
+            "Payload": outcome.payload,
+            "ExecutedVersion": outcome.executed_version,
+        }
         if outcome.failed:
             out["FunctionError"] = "Unhandled"
         if p.get("LogType") == "Tail":
-            out["LogResult"] = base64.b64encode(outcome.log_tail.encode()[-LOG_TAIL_BYTES:]).decode()
+            out["LogResult"] = base64.b64encode(
+                outcome.log_tail.encode()[-LOG_TAIL_BYTES:]
+            ).decode()
         return out
 
     async def run(
@@ -122,7 +138,9 @@ class InvokeOperations(LambdaBase):
         if version == records.LATEST:
             code = self.function(ctx, name)["Code"]
         else:
-            code = self.store.get(records.VERSIONS, records.version_key(ctx.account_id, ctx.region, name, version))["Code"]
+            code = self.store.get(
+                records.VERSIONS, records.version_key(ctx.account_id, ctx.region, name, version)
+            )["Code"]
         code_dir = self._unpacked(code["Sha256Hex"], code["Blob"])
         layers = [(layer["_Sha"], layer["_Blob"]) for layer in config.get("Layers") or []]
         layers_dir = None
@@ -146,7 +164,9 @@ class InvokeOperations(LambdaBase):
             layers_dir=layers_dir,
             log_group=logging_config.get("LogGroup") or f"/aws/lambda/{name}",
             revision=config["RevisionId"],
-            environment=tuple(sorted(((config.get("Environment") or {}).get("Variables") or {}).items())),
+            environment=tuple(
+                sorted(((config.get("Environment") or {}).get("Variables") or {}).items())
+            ),
             credentials=self._credentials(ctx.account_id),
             ephemeral_mb=(config.get("EphemeralStorage") or {}).get("Size", 512),
             log_format=logging_config.get("LogFormat", "Text"),
@@ -175,7 +195,17 @@ class InvokeOperations(LambdaBase):
         return key.access_key_id, key.secret_access_key
 
     # -- asynchronous invocations ------------------------------------------------------
-    def enqueue(self, ctx: RequestContext, name: str, qualifier: str | None, payload: bytes, request_id: str, attempt: int = 0, first_ms: int | None = None, lineage: int = 0) -> None:
+    def enqueue(
+        self,
+        ctx: RequestContext,
+        name: str,
+        qualifier: str | None,
+        payload: bytes,
+        request_id: str,
+        attempt: int = 0,
+        first_ms: int | None = None,
+        lineage: int = 0,
+    ) -> None:
         now_ms = self.clock.now_ms()
         item = {
             "Id": request_id,
@@ -205,7 +235,10 @@ class InvokeOperations(LambdaBase):
     async def _run_due(self) -> None:
         while True:
             now_ms = self.clock.now_ms()
-            due = next(iter(self.store.scan(records.ASYNC, b"", keys.pack(f"{now_ms + 1:016d}"), limit=1)), None)
+            due = next(
+                iter(self.store.scan(records.ASYNC, b"", keys.pack(f"{now_ms + 1:016d}"), limit=1)),
+                None,
+            )
             if due is None:
                 return
             raw, item = due
@@ -214,17 +247,29 @@ class InvokeOperations(LambdaBase):
                 self.store.delete(records.ASYNC, raw)
                 lease_ms = now_ms + 15 * 60 * 1000 + 60_000
                 self.store.put(records.ASYNC, keys.pack(f"{lease_ms:016d}", item["Id"]), item)
-            asyncio.get_running_loop().create_task(self._attempt(item, keys.pack(f"{lease_ms:016d}", item["Id"])))
+            asyncio.get_running_loop().create_task(
+                self._attempt(item, keys.pack(f"{lease_ms:016d}", item["Id"]))
+            )
 
     async def _attempt(self, item: dict[str, Any], lease_key: bytes) -> None:
-        ctx = RequestContext(item["Account"], item["Region"], item["Principal"], None, item["Id"], service="lambda")
+        ctx = RequestContext(
+            item["Account"], item["Region"], item["Principal"], None, item["Id"], service="lambda"
+        )
         payload = base64.b64decode(item["Payload"])
         failed = True
         try:
             record = self.function(ctx, item["Function"])
             version = self.route_alias(record, item["Qualifier"])
             config = self.version_config(ctx, record, version)
-            outcome = await self.run(ctx, record, config, payload, item["Id"], item["Qualifier"], lineage=item.get("Lineage", 0))
+            outcome = await self.run(
+                ctx,
+                record,
+                config,
+                payload,
+                item["Id"],
+                item["Qualifier"],
+                lineage=item.get("Lineage", 0),
+            )
             failed = outcome.failed
         except ServiceError as e:
             if e.status == 404:
@@ -242,17 +287,30 @@ class InvokeOperations(LambdaBase):
                 if attempt <= max_retries and age_s < max_age:
                     delay = RETRY_DELAYS_S[min(attempt - 1, len(RETRY_DELAYS_S) - 1)]
                     due_ms = self.clock.now_ms() + int(delay * 1000)
-                    self.store.put(records.ASYNC, keys.pack(f"{due_ms:016d}", item["Id"]), {**item, "Attempt": attempt})
+                    self.store.put(
+                        records.ASYNC,
+                        keys.pack(f"{due_ms:016d}", item["Id"]),
+                        {**item, "Attempt": attempt},
+                    )
                 else:
-                    log.info("asynchronous invocation %s of %s dropped after %d attempts", item["Id"], item["Function"], attempt)
+                    log.info(
+                        "asynchronous invocation %s of %s dropped after %d attempts",
+                        item["Id"],
+                        item["Function"],
+                        attempt,
+                    )
 
     def _retry_policy(self, ctx: RequestContext, item: dict[str, Any]) -> tuple[int, float]:
         try:
             record = self.function(ctx, item["Function"])
         except ServiceError:
             return 0, 0
-        config = (record.get("EventInvokeConfig") or {}).get(item["Qualifier"] or records.LATEST) or {}
-        return config.get("MaximumRetryAttempts", 2), config.get("MaximumEventAgeInSeconds", DEFAULT_MAX_AGE_S)
+        config = (record.get("EventInvokeConfig") or {}).get(
+            item["Qualifier"] or records.LATEST
+        ) or {}
+        return config.get("MaximumRetryAttempts", 2), config.get(
+            "MaximumEventAgeInSeconds", DEFAULT_MAX_AGE_S
+        )
 
     def stop_recursion(self, ctx: RequestContext, config: dict[str, Any], depth: int) -> None:
         """Say in the function's log why a recursive chain was stopped (AWS does the same)."""
@@ -263,16 +321,35 @@ class InvokeOperations(LambdaBase):
         logs = self.platform.providers.get("logs")
         append = getattr(logs, "append_events", None)
         if append is not None:
-            append(ctx.account_id, ctx.region, group, "recursion-detection", [(self.clock.now_ms(), f"Lambda stopped a recursive invocation of {name} after {depth} invocations in one chain.")])
+            append(
+                ctx.account_id,
+                ctx.region,
+                group,
+                "recursion-detection",
+                [
+                    (
+                        self.clock.now_ms(),
+                        f"Lambda stopped a recursive invocation of {name} after {depth} invocations in one chain.",
+                    )
+                ],
+            )
 
-    def get_function_recursion_config(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+    def get_function_recursion_config(
+        self, ctx: RequestContext, p: dict[str, Any]
+    ) -> dict[str, Any]:
         name, _ = records.resolve_name(ctx, p["FunctionName"])
         return {"RecursiveLoop": self.function(ctx, name).get("RecursiveLoop", "Terminate")}
 
-    def put_function_recursion_config(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+    def put_function_recursion_config(
+        self, ctx: RequestContext, p: dict[str, Any]
+    ) -> dict[str, Any]:
         name, _ = records.resolve_name(ctx, p["FunctionName"])
         if p["RecursiveLoop"] not in ("Allow", "Terminate"):
-            raise ServiceError("ValidationException", f"1 validation error detected: Value '{p['RecursiveLoop']}' at 'recursiveLoop' failed to satisfy constraint: Member must satisfy enum value set: [Allow, Terminate]", 400)
+            raise ServiceError(
+                "ValidationException",
+                f"1 validation error detected: Value '{p['RecursiveLoop']}' at 'recursiveLoop' failed to satisfy constraint: Member must satisfy enum value set: [Allow, Terminate]",
+                400,
+            )
         with self.store.transaction():
             record = self.function(ctx, name)
             record["RecursiveLoop"] = p["RecursiveLoop"]
@@ -280,7 +357,9 @@ class InvokeOperations(LambdaBase):
         return {"RecursiveLoop": p["RecursiveLoop"]}
 
     def code_location(self, ctx: RequestContext, name: str, config: dict[str, Any]) -> str:
-        token = base64.urlsafe_b64encode(json.dumps([ctx.account_id, ctx.region, name, config["Version"]]).encode()).decode()
+        token = base64.urlsafe_b64encode(
+            json.dumps([ctx.account_id, ctx.region, name, config["Version"]]).encode()
+        ).decode()
         return f"{self.endpoint_url()}/_strato/lambda/code/{token}"
 
     def layer_location(self, ctx: RequestContext, record: dict[str, Any]) -> str:
@@ -305,7 +384,9 @@ class InvokeOperations(LambdaBase):
         record = self.function(ctx, name)
         if version == records.LATEST:
             return self._read_blob(record["Code"]["Blob"])
-        found = self.store.get(records.VERSIONS, records.version_key(account, region, name, version))
+        found = self.store.get(
+            records.VERSIONS, records.version_key(account, region, name, version)
+        )
         if found is None:
             raise not_found(name)
         return self._read_blob(found["Code"]["Blob"])

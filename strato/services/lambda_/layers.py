@@ -13,7 +13,9 @@ from .code import read_package, sha256_b64
 from .errors import invalid, not_found
 
 LAYERS = "lambda:layers"  # (account, region, layer name, version as 10 digits) -> layer version
-_LAYER_ARN = re.compile(r"^arn:aws[a-zA-Z-]*:lambda:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):layer:(?P<name>[a-zA-Z0-9-_]+):(?P<version>[0-9]+)$")
+_LAYER_ARN = re.compile(
+    r"^arn:aws[a-zA-Z-]*:lambda:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):layer:(?P<name>[a-zA-Z0-9-_]+):(?P<version>[0-9]+)$"
+)
 MAX_LAYERS = 5
 
 
@@ -32,7 +34,9 @@ class LayerOperations(LambdaBase):
             with self.store.transaction():
                 lo, hi = keys.prefix_range(ctx.account_id, ctx.region, name)
                 newest = next(iter(self.store.scan(LAYERS, lo, hi, reverse=True, limit=1)), None)
-                counter = self.store.get(LAYERS + ":counters", keys.pack(ctx.account_id, ctx.region, name)) or {"Next": 1}
+                counter = self.store.get(
+                    LAYERS + ":counters", keys.pack(ctx.account_id, ctx.region, name)
+                ) or {"Next": 1}
                 version = max(counter["Next"], (newest[1]["Version"] + 1) if newest else 1)
                 arn = f"arn:aws:lambda:{ctx.region}:{ctx.account_id}:layer:{name}"
                 record = {
@@ -48,7 +52,11 @@ class LayerOperations(LambdaBase):
                     if p.get(field):
                         record[field] = p[field]
                 self.store.put(LAYERS, _key(ctx.account_id, ctx.region, name, version), record)
-                self.store.put(LAYERS + ":counters", keys.pack(ctx.account_id, ctx.region, name), {"Next": version + 1})
+                self.store.put(
+                    LAYERS + ":counters",
+                    keys.pack(ctx.account_id, ctx.region, name),
+                    {"Next": version + 1},
+                )
                 self.store.attach_blob(blob.id)
         except BaseException:
             self.store.discard_blob(blob.id)
@@ -68,7 +76,9 @@ class LayerOperations(LambdaBase):
             account, region, name = ctx.account_id, ctx.region, arn_or_name.rsplit(":", 1)[-1]
         record = self.store.get(LAYERS, _key(account, region, name, version or 0))
         if record is None:
-            raise not_found(f"arn:aws:lambda:{region}:{account}:layer:{name}:{version}", "Layer version")
+            raise not_found(
+                f"arn:aws:lambda:{region}:{account}:layer:{name}:{version}", "Layer version"
+            )
         return record
 
     def get_layer_version(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
@@ -92,7 +102,10 @@ class LayerOperations(LambdaBase):
     def _layer_blob_in_use(self, blob_id: str) -> bool:
         for ns in (records.FUNCTIONS, records.VERSIONS):
             for _, r in self.store.scan(ns):
-                if any(layer.get("_Blob") == blob_id for layer in r["Configuration"].get("Layers") or ()):
+                if any(
+                    layer.get("_Blob") == blob_id
+                    for layer in r["Configuration"].get("Layers") or ()
+                ):
                     return True
         return False
 
@@ -101,19 +114,27 @@ class LayerOperations(LambdaBase):
         lo, hi = keys.prefix_range(ctx.account_id, ctx.region, name)
         found = [r for _, r in self.store.scan(LAYERS, lo, hi, reverse=True)]
         if p.get("CompatibleRuntime"):
-            found = [r for r in found if p["CompatibleRuntime"] in (r.get("CompatibleRuntimes") or [])]
+            found = [
+                r for r in found if p["CompatibleRuntime"] in (r.get("CompatibleRuntimes") or [])
+            ]
         return {"LayerVersions": [self._summary(ctx, r) for r in found]}
 
     def list_layers(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         lo, hi = keys.prefix_range(ctx.account_id, ctx.region)
         newest: dict[str, dict[str, Any]] = {}
         for _, r in self.store.scan(LAYERS, lo, hi):
-            if p.get("CompatibleRuntime") and p["CompatibleRuntime"] not in (r.get("CompatibleRuntimes") or []):
+            if p.get("CompatibleRuntime") and p["CompatibleRuntime"] not in (
+                r.get("CompatibleRuntimes") or []
+            ):
                 continue
             newest[r["LayerArn"]] = r
         return {
             "Layers": [
-                {"LayerName": arn.rsplit(":", 1)[-1], "LayerArn": arn, "LatestMatchingVersion": self._summary(ctx, r)}
+                {
+                    "LayerName": arn.rsplit(":", 1)[-1],
+                    "LayerArn": arn,
+                    "LatestMatchingVersion": self._summary(ctx, r),
+                }
                 for arn, r in sorted(newest.items())
             ]
         }
@@ -133,5 +154,12 @@ class LayerOperations(LambdaBase):
                 record = self._find(ctx, arn, None)
             except Exception as e:
                 raise invalid(f"Layer version {arn} does not exist.") from e
-            out.append({"Arn": arn, "CodeSize": record["Content"]["CodeSize"], "_Blob": record["Blob"], "_Sha": record["Content"]["CodeSha256"]})
+            out.append(
+                {
+                    "Arn": arn,
+                    "CodeSize": record["Content"]["CodeSize"],
+                    "_Blob": record["Blob"],
+                    "_Sha": record["Content"]["CodeSha256"],
+                }
+            )
         return out

@@ -8,8 +8,8 @@ import contextlib
 from ...protocol import HttpRequest, HttpResponse, ServiceError
 from ...runtime import isolation
 from ...runtime.pool import RuntimeManager
-from ...runtime.sdk import NodeSdk, node_generation, python_runtime_dir
 from ...runtime.runtimes import family
+from ...runtime.sdk import NodeSdk, node_generation, python_runtime_dir
 from ...runtime.spec import FunctionSpec
 from .functions import FunctionOperations
 from .invoke import InvokeOperations
@@ -18,7 +18,9 @@ from .telemetry import Telemetry
 from .versions import VersionOperations
 
 
-class LambdaProvider(FunctionOperations, VersionOperations, LayerOperations, InvokeOperations, Telemetry):
+class LambdaProvider(
+    FunctionOperations, VersionOperations, LayerOperations, InvokeOperations, Telemetry
+):
     def __init__(self, platform) -> None:
         super().__init__(platform)
         scratch = self.store.scratch_dir("runtime")
@@ -73,7 +75,9 @@ class LambdaProvider(FunctionOperations, VersionOperations, LayerOperations, Inv
         try:
             data = self.code_download(req.raw_path[len(prefix) :])
         except ServiceError:
-            return HttpResponse(status=404, headers=[("Content-Type", "text/plain")], body=b"no such code")
+            return HttpResponse(
+                status=404, headers=[("Content-Type", "text/plain")], body=b"no such code"
+            )
         return HttpResponse(status=200, headers=[("Content-Type", "application/zip")], body=data)
 
 

@@ -18,8 +18,12 @@ _NAME = re.compile(r"^[a-zA-Z0-9-_]{1,64}$")
 _ARN = re.compile(
     r"^arn:aws[a-zA-Z-]*:lambda:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):function:(?P<name>[a-zA-Z0-9-_]+)(:(?P<qualifier>\$LATEST|[a-zA-Z0-9-_]+))?$"
 )
-_PARTIAL = re.compile(r"^(?P<account>\d{12}):function:(?P<name>[a-zA-Z0-9-_]+)(:(?P<qualifier>\$LATEST|[a-zA-Z0-9-_]+))?$")
-_QUALIFIED_NAME = re.compile(r"^(?P<name>[a-zA-Z0-9-_]+)(:(?P<qualifier>\$LATEST|[a-zA-Z0-9-_]+))?$")
+_PARTIAL = re.compile(
+    r"^(?P<account>\d{12}):function:(?P<name>[a-zA-Z0-9-_]+)(:(?P<qualifier>\$LATEST|[a-zA-Z0-9-_]+))?$"
+)
+_QUALIFIED_NAME = re.compile(
+    r"^(?P<name>[a-zA-Z0-9-_]+)(:(?P<qualifier>\$LATEST|[a-zA-Z0-9-_]+))?$"
+)
 
 
 def function_key(account: str, region: str, name: str) -> bytes:
@@ -31,12 +35,16 @@ def version_key(account: str, region: str, name: str, version: str) -> bytes:
 
 
 def function_arn(ctx_or_account, region: str, name: str, qualifier: str | None = None) -> str:
-    account = ctx_or_account.account_id if isinstance(ctx_or_account, RequestContext) else ctx_or_account
+    account = (
+        ctx_or_account.account_id if isinstance(ctx_or_account, RequestContext) else ctx_or_account
+    )
     arn = f"arn:aws:lambda:{region}:{account}:function:{name}"
     return f"{arn}:{qualifier}" if qualifier else arn
 
 
-def resolve_name(ctx: RequestContext, identifier: str, qualifier: str | None = None) -> tuple[str, str | None]:
+def resolve_name(
+    ctx: RequestContext, identifier: str, qualifier: str | None = None
+) -> tuple[str, str | None]:
     """(function name, qualifier) from a name, a partial ARN or a full ARN, as AWS accepts them."""
     m = _ARN.match(identifier)
     if m:
@@ -55,7 +63,9 @@ def resolve_name(ctx: RequestContext, identifier: str, qualifier: str | None = N
             raise not_found(identifier)
         found = m["qualifier"]
     if found and qualifier and found != qualifier:
-        raise validation("The derived qualifier from the function name does not match the specified qualifier.")
+        raise validation(
+            "The derived qualifier from the function name does not match the specified qualifier."
+        )
     return m["name"], qualifier or found
 
 

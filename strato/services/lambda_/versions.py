@@ -18,7 +18,9 @@ _ALIAS = re.compile(r"^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$")
 
 
 class VersionOperations(LambdaBase):
-    def _publish(self, ctx: RequestContext, record: dict[str, Any], description: str | None) -> dict[str, Any]:
+    def _publish(
+        self, ctx: RequestContext, record: dict[str, Any], description: str | None
+    ) -> dict[str, Any]:
         """Snapshot $LATEST as the next version (inside the caller's transaction)."""
         name = record["Configuration"]["FunctionName"]
         number = str(record.get("NextVersion", 1))
@@ -44,7 +46,9 @@ class VersionOperations(LambdaBase):
             record = self.function(ctx, name)
             latest = record["Configuration"]
             if p.get("CodeSha256") and p["CodeSha256"] != latest["CodeSha256"]:
-                raise invalid(f"CodeSHA256 ({p['CodeSha256']}) is different from current CodeSHA256 in $LATEST ({latest['CodeSha256']}). Please try again with the CodeSHA256 in $LATEST.")
+                raise invalid(
+                    f"CodeSHA256 ({p['CodeSha256']}) is different from current CodeSHA256 in $LATEST ({latest['CodeSha256']}). Please try again with the CodeSHA256 in $LATEST."
+                )
             if p.get("RevisionId") and p["RevisionId"] != latest["RevisionId"]:
                 from .functions import ServiceErrorPrecondition
 
@@ -64,7 +68,9 @@ class VersionOperations(LambdaBase):
         name, _ = records.resolve_name(ctx, p["FunctionName"])
         record = self.function(ctx, name)
         lo, hi = keys.prefix_range(ctx.account_id, ctx.region, name)
-        versions = [record["Configuration"]] + [v["Configuration"] for _, v in self.store.scan(records.VERSIONS, lo, hi)]
+        versions = [record["Configuration"]] + [
+            v["Configuration"] for _, v in self.store.scan(records.VERSIONS, lo, hi)
+        ]
         start = int(p["Marker"]) if (p.get("Marker") or "").isdigit() else 0
         limit = p.get("MaxItems") or 50
         page = versions[start : start + limit]
@@ -77,13 +83,17 @@ class VersionOperations(LambdaBase):
     def _alias_out(self, ctx: RequestContext, name: str, alias: dict[str, Any]) -> dict[str, Any]:
         return {"AliasArn": records.function_arn(ctx, ctx.region, name, alias["Name"]), **alias}
 
-    def _check_alias_target(self, ctx: RequestContext, record: dict[str, Any], version: str, routing: dict | None) -> None:
+    def _check_alias_target(
+        self, ctx: RequestContext, record: dict[str, Any], version: str, routing: dict | None
+    ) -> None:
         self.version_config(ctx, record, version)
         weights = (routing or {}).get("AdditionalVersionWeights") or {}
         for extra, weight in weights.items():
             self.version_config(ctx, record, extra)
             if extra == version:
-                raise invalid("Invalid function version: the alias's primary version cannot also take routed traffic.")
+                raise invalid(
+                    "Invalid function version: the alias's primary version cannot also take routed traffic."
+                )
             if not 0 <= weight <= 1:
                 raise invalid("Invalid weight: weights must be between 0.0 and 1.0")
 
@@ -95,9 +105,16 @@ class VersionOperations(LambdaBase):
             record = self.function(ctx, name)
             aliases = record.setdefault("Aliases", {})
             if p["Name"] in aliases:
-                raise conflict(f"Alias already exists: {records.function_arn(ctx, ctx.region, name, p['Name'])}")
+                raise conflict(
+                    f"Alias already exists: {records.function_arn(ctx, ctx.region, name, p['Name'])}"
+                )
             self._check_alias_target(ctx, record, p["FunctionVersion"], p.get("RoutingConfig"))
-            alias = {"Name": p["Name"], "FunctionVersion": p["FunctionVersion"], "Description": p.get("Description", ""), "RevisionId": str(uuid.uuid4())}
+            alias = {
+                "Name": p["Name"],
+                "FunctionVersion": p["FunctionVersion"],
+                "Description": p.get("Description", ""),
+                "RevisionId": str(uuid.uuid4()),
+            }
             if p.get("RoutingConfig"):
                 alias["RoutingConfig"] = p["RoutingConfig"]
             aliases[p["Name"]] = alias
@@ -143,8 +160,16 @@ class VersionOperations(LambdaBase):
 
     def list_aliases(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         name, _ = records.resolve_name(ctx, p["FunctionName"])
-        aliases = [a for a in (self.function(ctx, name).get("Aliases") or {}).values() if not p.get("FunctionVersion") or a["FunctionVersion"] == p["FunctionVersion"]]
-        return {"Aliases": [self._alias_out(ctx, name, a) for a in sorted(aliases, key=lambda a: a["Name"])]}
+        aliases = [
+            a
+            for a in (self.function(ctx, name).get("Aliases") or {}).values()
+            if not p.get("FunctionVersion") or a["FunctionVersion"] == p["FunctionVersion"]
+        ]
+        return {
+            "Aliases": [
+                self._alias_out(ctx, name, a) for a in sorted(aliases, key=lambda a: a["Name"])
+            ]
+        }
 
     def route_alias(self, record: dict[str, Any], qualifier: str | None) -> str | None:
         """The version an invoke of `qualifier` runs; weighted aliases pick at random."""
@@ -152,7 +177,9 @@ class VersionOperations(LambdaBase):
         if alias is None:
             return qualifier
         roll = random.random()
-        for version, weight in ((alias.get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {}).items():
+        for version, weight in (
+            (alias.get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {}
+        ).items():
             if roll < weight:
                 return version
             roll -= weight
@@ -167,7 +194,9 @@ class VersionOperations(LambdaBase):
             record = self.function(ctx, name)
             others = self._reserved_total(ctx, exclude=name)
             if reserved > limit - 100 - others and reserved != 0:
-                raise invalid(f"Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [100].")
+                raise invalid(
+                    "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [100]."
+                )
             record["ReservedConcurrency"] = reserved
             self.save(ctx, record)
         return {"ReservedConcurrentExecutions": reserved}
@@ -215,4 +244,6 @@ class VersionOperations(LambdaBase):
 
 def _same_code_and_config(published: dict[str, Any], latest: dict[str, Any]) -> bool:
     ignore = {"Version", "FunctionArn", "RevisionId", "LastModified", "State", "LastUpdateStatus"}
-    return {k: v for k, v in published.items() if k not in ignore} == {k: v for k, v in latest.items() if k not in ignore}
+    return {k: v for k, v in published.items() if k not in ignore} == {
+        k: v for k, v in latest.items() if k not in ignore
+    }

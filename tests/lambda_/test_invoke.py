@@ -353,3 +353,19 @@ def test_recursive_loop_is_stopped_after_16_invocations(lam, s3, bucket, create_
     assert sorted(int(t.rpartition(":")[2]) for t in traces) == list(range(16))
     lam.put_function_recursion_config(FunctionName=name, RecursiveLoop="Allow")
     assert lam.get_function_recursion_config(FunctionName=name)["RecursiveLoop"] == "Allow"
+
+
+def test_nodejs16_handler_uses_the_bundled_sdk_v2_pointed_at_strato(lam, s3, bucket, create_function):
+    code = (
+        "const AWS = require('aws-sdk');\n"
+        "const s3 = new AWS.S3();\n"
+        "exports.handler = async (event) => {\n"
+        "  await s3.putObject({ Bucket: event.bucket, Key: 'from-v2.txt', Body: 'sdk v2' }).promise();\n"
+        "  const listed = await s3.listObjectsV2({ Bucket: event.bucket }).promise();\n"
+        "  return listed.Contents.map((o) => o.Key);\n"
+        "};\n"
+    )
+    name = create_function({"index.js": code}, runtime="nodejs16.x", handler="index.handler", Timeout=60)
+    out, body = invoke_json(lam, name, {"bucket": bucket}, LogType="Tail")
+    assert body == ["from-v2.txt"], body
+    assert "Strato runs nodejs16.x on the host's Node.js" in base64.b64decode(out["LogResult"]).decode()

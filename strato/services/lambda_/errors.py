@@ -29,3 +29,18 @@ def validation(message: str) -> ServiceError:
 
 def too_large(message: str) -> ServiceError:
     return ServiceError("RequestEntityTooLargeException", message, 413, Type="User")
+
+
+def resource_not_found(message: str) -> ServiceError:
+    """ResourceNotFoundException with a message of its own (not "Function not found: ...")."""
+    return ServiceError("ResourceNotFoundException", message, 404, Type="User", Message=message)
+
+
+def revision_mismatch() -> ServiceError:
+    return ServiceError(
+        "PreconditionFailedException",
+        "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias "
+        "API to retrieve the latest Revision Id",
+        412,
+        Type="User",
+    )

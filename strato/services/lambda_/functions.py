@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import uuid
 from typing import Any
@@ -13,7 +14,7 @@ from ...store import keys
 from . import records
 from .base import LambdaBase
 from .code import read_package, sha256_b64
-from .errors import conflict, invalid, validation
+from .errors import conflict, invalid, not_found, revision_mismatch, validation
 
 _RESERVED_ENV = {
     "_HANDLER",
@@ -159,7 +160,7 @@ class FunctionOperations(LambdaBase):
                 config[optional] = p[optional]
         record = {
             "Configuration": config,
-            "Code": {"Blob": blob.id, "Sha256Hex": blob_sha_hex(data)},
+            "Code": {"Blob": blob.id, "Sha256Hex": hashlib.sha256(data).hexdigest()},
             "Tags": dict(p.get("Tags") or {}),
             "NextVersion": 1,
         }
@@ -252,7 +253,7 @@ class FunctionOperations(LambdaBase):
                 self.store.release_blob(record["Code"]["Blob"]) if not self._blob_in_use(
                     ctx, record
                 ) else None
-                record["Code"] = {"Blob": blob.id, "Sha256Hex": blob_sha_hex(data)}
+                record["Code"] = {"Blob": blob.id, "Sha256Hex": hashlib.sha256(data).hexdigest()}
                 self.store.attach_blob(blob.id)
                 self.save(ctx, record)
                 if p.get("Publish"):
@@ -330,7 +331,7 @@ class FunctionOperations(LambdaBase):
                 key = records.version_key(ctx.account_id, ctx.region, name, qualifier)
                 version = self.store.get(records.VERSIONS, key)
                 if version is None:
-                    raise self_not_found(ctx, name, qualifier)
+                    raise not_found(records.function_arn(ctx, ctx.region, name, qualifier))
                 self.store.delete(records.VERSIONS, key)
                 if version["Code"]["Blob"] != record["Code"]["Blob"] and not self._blob_in_use(
                     ctx, record, exclude=qualifier, blob=version["Code"]["Blob"]
@@ -376,7 +377,7 @@ class FunctionOperations(LambdaBase):
     # -- helpers ----------------------------------------------------------------------
     def _check_revision(self, record: dict[str, Any], p: dict[str, Any]) -> None:
         if p.get("RevisionId") and p["RevisionId"] != record["Configuration"]["RevisionId"]:
-            raise ServiceErrorPrecondition()
+            raise revision_mismatch()
 
     def _blob_in_use(
         self,
@@ -393,26 +394,3 @@ class FunctionOperations(LambdaBase):
             if version["Configuration"]["Version"] != exclude and version["Code"]["Blob"] == blob:
                 return True
         return False
-
-
-def ServiceErrorPrecondition():  # noqa: N802 - reads like the error it raises
-    from ...protocol import ServiceError
-
-    return ServiceError(
-        "PreconditionFailedException",
-        "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id",
-        412,
-        Type="User",
-    )
-
-
-def self_not_found(ctx: RequestContext, name: str, qualifier: str):
-    from .errors import not_found
-
-    return not_found(records.function_arn(ctx, ctx.region, name, qualifier))
-
-
-def blob_sha_hex(data: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(data).hexdigest()

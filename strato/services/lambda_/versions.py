@@ -12,7 +12,7 @@ from ...auth import RequestContext
 from ...store import keys
 from . import records
 from .base import LambdaBase
-from .errors import conflict, invalid, not_found
+from .errors import conflict, invalid, not_found, revision_mismatch
 
 _ALIAS = re.compile(r"^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$")
 
@@ -50,9 +50,7 @@ class VersionOperations(LambdaBase):
                     f"CodeSHA256 ({p['CodeSha256']}) is different from current CodeSHA256 in $LATEST ({latest['CodeSha256']}). Please try again with the CodeSHA256 in $LATEST."
                 )
             if p.get("RevisionId") and p["RevisionId"] != latest["RevisionId"]:
-                from .functions import ServiceErrorPrecondition
-
-                raise ServiceErrorPrecondition()
+                raise revision_mismatch()
             newest = self._newest_version(ctx, name)
             if newest is not None and _same_code_and_config(newest["Configuration"], latest):
                 return newest["Configuration"]  # AWS does not publish an unchanged $LATEST twice
@@ -136,9 +134,7 @@ class VersionOperations(LambdaBase):
             if alias is None:
                 raise not_found(records.function_arn(ctx, ctx.region, name, p["Name"]), "Alias")
             if p.get("RevisionId") and p["RevisionId"] != alias["RevisionId"]:
-                from .functions import ServiceErrorPrecondition
-
-                raise ServiceErrorPrecondition()
+                raise revision_mismatch()
             version = p.get("FunctionVersion", alias["FunctionVersion"])
             routing = p.get("RoutingConfig", alias.get("RoutingConfig"))
             self._check_alias_target(ctx, record, version, routing)

@@ -11,256 +11,32 @@ Never part of the test suite; see benchmarks/README.md.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ALL_PEERS = ["strato", "moto", "ministack", "stub"]
+from peers import (
+    ALL_PEERS,
+    Peer,
+    make_client,
+    make_peer,
+    peers_table,
+    percentile,
+    rss_mb,
+    start_all,
+    stop_peer,
+    write_results,
+)
+
 KIB = b"x" * 1024
 MIB = b"y" * (1024 * 1024)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-# --------------------------------------------------------------------------- peers
-
-
-@dataclass
-class Peer:
-    name: str
-    argv: list[str]
-    env: dict[str, str]
-    health_path: str = "/"
-    need_200: bool = False  # strato: wait for a 200 from its health endpoint
-    port: int = 0
-    workdir: str = ""
-    proc: subprocess.Popen | None = None
-    error: str | None = None
-    startup_ms: float | None = None
-    rss_idle_mb: float | None = None
-    rss_after_mb: float | None = None
-    version: str | None = None
-    results: dict[str, dict] = field(default_factory=dict)
-
-    @property
-    def endpoint(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None and self.proc is not None and self.proc.poll() is None
-
-    def log_tail(self) -> str:
-        try:
-            return (Path(self.workdir) / "server.log").read_text(errors="replace")[-2000:]
-        except OSError:
-            return ""
-
-
-def _peer_python(name: str, module: str) -> str | None:
-    """Interpreter that can import `module`: $<NAME>_PYTHON, this one, or benchmarks/.venv.
-
-    ministack pins an exact botocore; installing it into its own venv
-    (benchmarks/.venv) keeps the system botocore that Strato and awscli use.
-    """
-    candidates = [os.environ.get(f"{name.upper()}_PYTHON"), sys.executable]
-    venv = HERE / ".venv" / "bin" / "python"
-    if venv.exists():
-        candidates.append(str(venv))
-    for py in candidates:
-        if not py:
-            continue
-        # cwd="/" so a package in the current directory does not count as installed
-        try:
-            r = subprocess.run([py, "-c", f"import {module}"], capture_output=True, cwd="/")
-        except OSError:
-            continue
-        if r.returncode == 0:
-            return py
-    return None
-
-
-def _module_version(py: str, dist: str) -> str | None:
-    r = subprocess.run(
-        [py, "-c", f"import importlib.metadata as m; print(m.version({dist!r}))"],
-        capture_output=True,
-        text=True,
-    )
-    return r.stdout.strip() or None
-
-
-def make_peer(name: str) -> Peer:
-    port = free_port()
-    workdir = tempfile.mkdtemp(prefix=f"bench-{name}-")
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    if name == "strato":
-        py = _peer_python(name, "strato")
-        argv = [py or sys.executable, "-m", "strato", "up", "--port", str(port)]
-        argv += ["--state-dir", os.path.join(workdir, "state")]
-        peer = Peer(name, argv, env, health_path="/_strato/health", need_200=True)
-    elif name == "moto":
-        py = _peer_python(name, "moto.server")
-        argv = [py or sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
-        peer = Peer(name, argv, env)
-    elif name == "ministack":
-        py = _peer_python(name, "ministack")
-        env.update(
-            GATEWAY_PORT=str(port),
-            BIND_HOST="127.0.0.1",
-            LOG_LEVEL="WARNING",
-            S3_DATA_DIR=os.path.join(workdir, "s3"),
-            TMPDIR=workdir,  # its PID file and any scratch files
-        )
-        peer = Peer(name, [py or sys.executable, "-m", "ministack"], env)
-    elif name == "stub":
-        py = sys.executable
-        peer = Peer(name, [py, str(HERE / "stub_server.py"), "--port", str(port)], env)
-    else:
-        raise SystemExit(f"unknown peer {name!r}; choose from {','.join(ALL_PEERS)}")
-    peer.port, peer.workdir = port, workdir
-    dist = {"strato": "strato", "moto": "moto", "ministack": "ministack", "stub": "uvicorn"}[name]
-    if py is None:
-        peer.error = f"not installed (no interpreter can import it; pip install {dist})"
-    else:
-        peer.version = _module_version(py, dist)
-    return peer
-
-
-def start_peer(peer: Peer, timeout: float = 60.0) -> None:
-    """Spawn, then poll until the first HTTP answer (a 200 for strato's health)."""
-    if peer.error:
-        return
-    log = open(Path(peer.workdir) / "server.log", "wb")
-    t0 = time.perf_counter()
-    try:
-        peer.proc = subprocess.Popen(
-            peer.argv,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=peer.env,
-            cwd=peer.workdir,
-            start_new_session=True,
-        )
-    except OSError as e:
-        peer.error = f"could not start: {e}"
-        return
-    url = peer.endpoint + peer.health_path
-    deadline = t0 + timeout
-    while time.perf_counter() < deadline:
-        if peer.proc.poll() is not None:
-            peer.error = f"exited with {peer.proc.returncode} before answering"
-            print(f"[{peer.name}] {peer.error}:\n{peer.log_tail()}", file=sys.stderr)
-            return
-        try:
-            with urllib.request.urlopen(url, timeout=1) as r:
-                status = r.status
-        except urllib.error.HTTPError as e:
-            status = e.code
-        except (OSError, ValueError):
-            time.sleep(0.005)
-            continue
-        if status == 200 or not peer.need_200:
-            peer.startup_ms = (time.perf_counter() - t0) * 1000
-            return
-        time.sleep(0.005)
-    peer.error = f"no HTTP answer within {timeout:.0f} s"
-    stop_peer(peer)
-
-
-def stop_peer(peer: Peer) -> None:
-    proc = peer.proc
-    if proc is None or proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-
-
-def _children() -> dict[int, list[int]]:
-    tree: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        tree.setdefault(ppid, []).append(int(entry))
-    return tree
-
-
-def rss_mb(pid: int) -> float | None:
-    """VmRSS of pid plus every descendant, in MiB (None off Linux)."""
-    if not os.path.isdir("/proc"):
-        return None
-    tree = _children()
-    total_kb, todo, seen = 0, [pid], set()
-    while todo:
-        p = todo.pop()
-        if p in seen:
-            continue
-        seen.add(p)
-        try:
-            with open(f"/proc/{p}/status") as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        total_kb += int(line.split()[1])
-                        break
-        except OSError:
-            pass
-        todo.extend(tree.get(p, []))
-    return total_kb / 1024
-
-
 # ----------------------------------------------------------------------- workloads
-
-
-def make_client(endpoint: str):
-    import boto3
-    from botocore.config import Config
-
-    config = Config(
-        region_name="us-east-1",
-        s3={"addressing_style": "path"},
-        retries={"total_max_attempts": 1, "mode": "standard"},
-        connect_timeout=10,
-        read_timeout=60,
-    )
-    return boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        region_name="us-east-1",
-        config=config,
-    )
 
 
 @dataclass
@@ -354,12 +130,6 @@ def workloads(quick: bool) -> list[Workload]:
     ]
 
 
-def percentile(samples: list[float], q: float) -> float:
-    s = sorted(samples)
-    idx = min(len(s) - 1, max(0, round(q * (len(s) - 1))))
-    return s[idx]
-
-
 def run_workload(peer: Peer, client, bucket: str, w: Workload) -> dict:
     if w.setup:
         w.setup(client, bucket)
@@ -382,10 +152,6 @@ def run_workload(peer: Peer, client, bucket: str, w: Workload) -> dict:
 
 
 # -------------------------------------------------------------------------- report
-
-
-def _fmt(v: float | None, digits: int = 2) -> str:
-    return "n/a" if v is None else f"{v:.{digits}f}"
 
 
 def _cell(peer: Peer, key: str) -> str:
@@ -424,18 +190,7 @@ def render(peers: list[Peer], wls: list[Workload]) -> str:
             row.append(f"{s - f:+.2f}" if s is not None and f is not None else "n/a")
         lines.append("| " + " | ".join(row) + " |")
     lines.append("")
-    lines.append(
-        "| peer | version | startup to ready (ms) | idle RSS (MiB) | RSS after load (MiB) |"
-    )
-    lines.append("|---|---|---|---|---|")
-    for p in peers:
-        status = p.version or "?"
-        if p.error:
-            status += f" — n/a: {p.error}"
-        lines.append(
-            f"| {p.name} | {status} | {_fmt(p.startup_ms, 0)} | {_fmt(p.rss_idle_mb, 1)} "
-            f"| {_fmt(p.rss_after_mb, 1)} |"
-        )
+    lines += peers_table(peers)
     return "\n".join(lines)
 
 
@@ -446,7 +201,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="few iterations: a smoke run")
     parser.add_argument("--peers", default=",".join(ALL_PEERS), help="comma-separated subset")
-    parser.add_argument("--out", default=str(HERE / "results"), help="directory for JSON")
+    parser.add_argument(
+        "--out", default=str(Path(__file__).resolve().parent / "results"), help="directory for JSON"
+    )
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.peers.split(",") if n.strip()]
     try:
@@ -458,16 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     peers = [make_peer(n) for n in names]
     wls = workloads(args.quick)
     try:
-        for p in peers:
-            start_peer(p)
-            if p.ok:
-                time.sleep(0.5)  # let it settle before reading idle RSS
-                p.rss_idle_mb = rss_mb(p.proc.pid)
-                print(
-                    f"[{p.name}] ready in {p.startup_ms:.0f} ms, idle RSS {p.rss_idle_mb:.1f} MiB"
-                )
-            else:
-                print(f"[{p.name}] n/a: {p.error}")
+        start_all(peers)
 
         clients = {}
         for p in peers:
@@ -511,39 +259,13 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(table)
 
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    path = out / f"s3-{stamp}{'-quick' if args.quick else ''}.json"
-    import boto3
-    import botocore
-
-    doc = {
-        "when": stamp,
-        "quick": args.quick,
-        "machine": {
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "cpus": os.cpu_count(),
-            "boto3": boto3.__version__,
-            "botocore": botocore.__version__,
-        },
-        "workloads": {w.key: w.label for w in wls},
-        "peers": {
-            p.name: {
-                "version": p.version,
-                "argv": p.argv,
-                "error": p.error,
-                "startup_ms": p.startup_ms,
-                "rss_idle_mb": p.rss_idle_mb,
-                "rss_after_mb": p.rss_after_mb,
-                "results": p.results,
-            }
-            for p in peers
-        },
-        "table": table,
-    }
-    path.write_text(json.dumps(doc, indent=2))
+    path = write_results(
+        args.out,
+        "s3",
+        args.quick,
+        peers,
+        {"workloads": {w.key: w.label for w in wls}, "table": table},
+    )
     print(f"\nresults: {path}")
     for p in peers:
         shutil.rmtree(p.workdir, ignore_errors=True)

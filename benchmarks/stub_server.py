@@ -1,10 +1,19 @@
-"""A trivial S3-ish HTTP server: the client's own floor per operation.
+"""A trivial S3-ish and Lambda-ish HTTP server: the client's own floor per operation.
 
-Every request gets a 200 (204 for DELETE). It keeps object bodies in a dict so
-GetObject returns the bytes that were put and the list calls return real XML
-with the same number of entries a real server would; it checks nothing (no
-auth, no validation, no persistence). What boto3 spends against it is what the
-client and the loopback socket cost, with next to nothing on the server side.
+S3: every request gets a 200 (204 for DELETE). It keeps object bodies in a dict
+so GetObject returns the bytes that were put and the list calls return real XML
+with the same number of entries a real server would.
+
+Lambda (paths under /2015-03-31/functions): CreateFunction and GetFunction
+answer with an Active configuration, Invoke answers with a fixed small JSON
+payload (and a fake REPORT line as X-Amz-Log-Result when asked for LogType=Tail).
+A function created with the environment variable SLEEP_MS waits that long
+before answering each invoke (asynchronously, so concurrent invokes overlap),
+the same work the benchmark's sleeping function does.
+
+It checks nothing (no auth, no validation, no persistence). What boto3 spends
+against it is what the client and the loopback socket cost, with next to
+nothing on the server side.
 
     python3 benchmarks/stub_server.py --port 4599
 """
@@ -12,7 +21,10 @@ client and the loopback socket cost, with next to nothing on the server side.
 from __future__ import annotations
 
 import argparse
+import asyncio
+import base64
 import hashlib
+import json
 import sys
 from urllib.parse import parse_qs, unquote
 
@@ -100,6 +112,65 @@ def _handle(method: str, path: str, query: str, body: bytes):
     return 200, [], b""
 
 
+_LAMBDA_PREFIX = "/2015-03-31/functions"
+_ACCOUNT = "000000000000"
+_INVOKE_PAYLOAD = b'{"statusCode": 200, "body": "hello"}'
+_TAIL = base64.b64encode(
+    b"START RequestId: stub Version: $LATEST\nEND RequestId: stub\n"
+    b"REPORT RequestId: stub\tDuration: 0.01 ms\tBilled Duration: 1 ms\t"
+    b"Memory Size: 128 MB\tMax Memory Used: 1 MB\t\n"
+)
+_functions: dict[str, dict] = {}  # name -> configuration
+
+
+def _json(status: int, doc: dict, extra: list | None = None):
+    headers = [(b"content-type", b"application/json")] + (extra or [])
+    return status, headers, json.dumps(doc).encode()
+
+
+def _config(name: str, create: dict) -> dict:
+    return {
+        "FunctionName": name,
+        "FunctionArn": f"arn:aws:lambda:us-east-1:{_ACCOUNT}:function:{name}",
+        "Runtime": create.get("Runtime"),
+        "Role": create.get("Role"),
+        "Handler": create.get("Handler"),
+        "Environment": {"Variables": (create.get("Environment") or {}).get("Variables") or {}},
+        "Timeout": create.get("Timeout", 3),
+        "MemorySize": create.get("MemorySize", 128),
+        "Version": "$LATEST",
+        "State": "Active",
+        "LastUpdateStatus": "Successful",
+        "PackageType": "Zip",
+    }
+
+
+async def _lambda(method: str, path: str, headers: dict[bytes, bytes], body: bytes):
+    rest = path[len(_LAMBDA_PREFIX) :].strip("/").split("/")
+    name = unquote(rest[0]) if rest[0] else ""
+    if not name:  # CreateFunction (POST) or ListFunctions (GET)
+        if method == "POST":
+            create = json.loads(body or b"{}")
+            config = _functions[create["FunctionName"]] = _config(create["FunctionName"], create)
+            return _json(201, config)
+        return _json(200, {"Functions": list(_functions.values())})
+    name = name.rsplit(":", 1)[-1]  # an ARN names the function too
+    if len(rest) > 1 and rest[1] == "invocations":
+        sleep_ms = _functions.get(name, {}).get("Environment", {}).get("Variables", {})
+        sleep_ms = float(sleep_ms.get("SLEEP_MS", 0))
+        if sleep_ms:
+            await asyncio.sleep(sleep_ms / 1000)
+        extra = [(b"x-amz-executed-version", b"$LATEST")]
+        if headers.get(b"x-amz-log-type", b"").lower() == b"tail":
+            extra.append((b"x-amz-log-result", _TAIL))
+        return 200, [(b"content-type", b"application/json")] + extra, _INVOKE_PAYLOAD
+    if method == "DELETE":
+        _functions.pop(name, None)
+        return 204, [], b""
+    config = _functions.get(name) or _config(name, {})
+    return _json(200, {"Configuration": config, "Code": {"RepositoryType": "S3"}})
+
+
 async def app(scope, receive, send):
     if scope["type"] == "lifespan":
         while True:
@@ -115,9 +186,14 @@ async def app(scope, receive, send):
         message = await receive()
         chunks.append(message.get("body", b""))
         more = message.get("more_body", False)
-    result = _handle(
-        scope["method"], scope["path"], scope["query_string"].decode(), b"".join(chunks)
-    )
+    if scope["path"].startswith(_LAMBDA_PREFIX):
+        result = await _lambda(
+            scope["method"], scope["path"], dict(scope["headers"]), b"".join(chunks)
+        )
+    else:
+        result = _handle(
+            scope["method"], scope["path"], scope["query_string"].decode(), b"".join(chunks)
+        )
     status, headers, data = result[0], result[1], result[2]
     length = result[3] if len(result) > 3 else len(data)
     headers = headers + [

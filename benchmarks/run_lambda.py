@@ -1,0 +1,585 @@
+"""Side-by-side Lambda benchmark: Strato vs ministack vs a stub floor.
+
+    python3 benchmarks/run_lambda.py [--quick] [--peers strato,ministack,stub]
+
+Every peer runs on a free loopback port at the same time; each workload is run
+against every peer in turn with the same boto3 client settings (one attempt, no
+retries), so ratios in one run are comparable even when absolute times on a
+shared machine are not. Never part of the test suite; see benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from peers import (
+    Peer,
+    fmt,
+    make_client,
+    make_peer,
+    peers_table,
+    rss_mb,
+    start_all,
+    stop_peer,
+    summary,
+)
+from peers import (
+    write_results as _write_results,
+)
+
+LAMBDA_PEERS = ["strato", "ministack", "stub"]
+ROLE = "arn:aws:iam::000000000000:role/lambda-role"
+EXPECTED = {"statusCode": 200, "body": "hello"}
+SLEEP_MS = 50
+PROFILE: dict[str, str] = {}  # "dir": where --py-spy writes Strato's warm-loop profiles
+
+PY_HELLO = """\
+def handler(event, context):
+    return {"statusCode": 200, "body": "hello"}
+"""
+NODE_HELLO = """\
+export const handler = async (event) => ({ statusCode: 200, body: "hello" });
+"""
+PY_SLEEP = """\
+import os
+import time
+
+SLEEP_S = float(os.environ.get("SLEEP_MS", "50")) / 1000
+
+
+def handler(event, context):
+    time.sleep(SLEEP_S)
+    return {"statusCode": 200, "body": "hello"}
+"""
+
+RUNTIMES = {
+    # key: (label, runtime, file name, source)
+    "py": ("Python", "python3.12", "handler.py", PY_HELLO, "handler.handler"),
+    "node": ("Node.js", "nodejs20.x", "index.mjs", NODE_HELLO, "index.handler"),
+}
+
+
+def zipped(filename: str, source: str) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        info = zipfile.ZipInfo(filename, date_time=(2024, 1, 1, 0, 0, 0))
+        info.external_attr = 0o644 << 16
+        z.writestr(info, source)
+    return buf.getvalue()
+
+
+def lambda_client(endpoint: str):
+    return make_client(endpoint, "lambda", read_timeout=120)
+
+
+def create_function(
+    client,
+    name: str,
+    runtime: str,
+    filename: str,
+    source: str,
+    handler: str,
+    env: dict[str, str] | None = None,
+    timeout: int = 10,
+) -> None:
+    kwargs = {}
+    if env:
+        kwargs["Environment"] = {"Variables": env}
+    client.create_function(
+        FunctionName=name,
+        Runtime=runtime,
+        Role=ROLE,
+        Handler=handler,
+        Code={"ZipFile": zipped(filename, source)},
+        Timeout=timeout,
+        MemorySize=128,
+        **kwargs,
+    )
+    # untimed: wait for State=Active (one GetFunction if it already is)
+    client.get_waiter("function_active_v2").wait(
+        FunctionName=name, WaiterConfig={"Delay": 0.2, "MaxAttempts": 300}
+    )
+
+
+class InvokeFailed(Exception):
+    pass
+
+
+def invoke(client, name: str, tail: bool = False) -> dict:
+    kwargs = {"LogType": "Tail"} if tail else {}
+    r = client.invoke(FunctionName=name, Payload=b"{}", **kwargs)
+    payload = r["Payload"].read()
+    if r.get("FunctionError") or r.get("StatusCode") != 200:
+        raise InvokeFailed(f"{r.get('FunctionError') or r.get('StatusCode')}: {payload[:300]!r}")
+    try:
+        doc = json.loads(payload)
+    except ValueError as e:
+        raise InvokeFailed(f"payload is not JSON: {payload[:300]!r}") from e
+    if doc != EXPECTED:
+        raise InvokeFailed(f"unexpected payload {doc!r}")
+    return r
+
+
+_INIT_RE = re.compile(r"Init Duration:\s*([0-9.]+)\s*ms")
+
+
+def init_duration(r: dict) -> float | None:
+    log = r.get("LogResult")
+    if not log:
+        return None
+    m = _INIT_RE.search(base64.b64decode(log).decode(errors="replace"))
+    return float(m.group(1)) if m else None
+
+
+# ------------------------------------------------------------------------- profile
+
+_FRAME = re.compile(r"^(?P<func>.*) \((?P<file>.*):(?P<line>\d+)\)$")
+
+
+def _frame_key(frame: str) -> str:
+    m = _FRAME.match(frame)
+    if not m:
+        return frame
+    path = m["file"]
+    for marker in ("/site-packages/", "/lib/python3."):
+        if marker in path:
+            path = path.split(marker, 1)[1]
+            break
+    if "/strato/" in path:
+        path = "strato/" + path.rsplit("/strato/", 1)[1]
+    return f"{path}:{m['func']}"
+
+
+def hotspots(raw: Path, top: int = 15) -> dict:
+    """Self and inclusive shares per file:function from py-spy's raw (collapsed) output."""
+    total, own, incl = 0, {}, {}
+    for line in raw.read_text().splitlines():
+        stack, _, n = line.rpartition(" ")
+        if not stack or not n.isdigit():
+            continue
+        count = int(n)
+        total += count
+        frames = [_frame_key(f) for f in stack.split(";")]
+        own[frames[-1]] = own.get(frames[-1], 0) + count
+        for f in set(frames):
+            incl[f] = incl.get(f, 0) + count
+
+    def ranked(d: dict) -> list:
+        return [[k, round(v / total, 4)] for k, v in sorted(d.items(), key=lambda kv: -kv[1])[:top]]
+
+    return {"samples": total, "self": ranked(own), "inclusive": ranked(incl)} if total else {}
+
+
+def profile_loop(peer: Peer, key: str, call: Callable, iterations: int) -> dict:
+    """Run `call` `iterations` times while py-spy samples the Strato server process."""
+    out_dir = Path(PROFILE["dir"])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    raw = out_dir / f"strato-{key}.txt"
+    argv = ["py-spy", "record", "--pid", str(peer.proc.pid), "--rate", "1000"]
+    argv += ["--format", "raw", "--output", str(raw)]
+    spy = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    time.sleep(1.0)  # py-spy attaches
+    t0 = time.perf_counter()
+    for _ in range(iterations):
+        call()
+    wall = time.perf_counter() - t0
+    spy.send_signal(signal.SIGINT)
+    try:
+        _, err = spy.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        spy.kill()
+        _, err = spy.communicate()
+    if not raw.exists():
+        return {"error": err.decode(errors="replace")[-300:]}
+    result = {"raw": str(raw), "loop_wall_s": wall, **hotspots(raw)}
+    print(f"    py-spy ({key}): {result.get('samples', 0)} samples, {wall:.2f} s loop; self:")
+    for name, share in result.get("self", [])[:10]:
+        print(f"      {share * 100:5.1f}%  {name}")
+    return result
+
+
+# ----------------------------------------------------------------------- workloads
+
+
+@dataclass
+class Workload:
+    key: str
+    label: str
+    kind: str  # "warm", "cold" or "concurrent"
+    run: Callable  # (peer, client) -> dict
+
+
+def warm(rt: str, iterations: int, warmup: int) -> Workload:
+    label, runtime, filename, source, handler = RUNTIMES[rt]
+
+    def run(peer: Peer, client) -> dict:
+        name = f"hello-{rt}"
+        create_function(client, name, runtime, filename, source, handler)
+        for _ in range(warmup):
+            invoke(client, name)
+        samples = []
+        for _ in range(iterations):
+            t = time.perf_counter_ns()
+            invoke(client, name)
+            samples.append((time.perf_counter_ns() - t) / 1e6)
+        out = {**summary(samples), "iterations": iterations, "warmup": warmup}
+        if PROFILE and peer.name == "strato":
+            # a second, untimed loop under py-spy: its sampling would skew the timed one
+            out["profile"] = profile_loop(
+                peer, f"warm_{rt}", lambda: invoke(client, name), iterations
+            )
+        return out
+
+    return Workload(f"warm_{rt}", f"{label} hello, warm invoke: p50 (p99) ms", "warm", run)
+
+
+def cold(rt: str, count: int) -> Workload:
+    label, runtime, filename, source, handler = RUNTIMES[rt]
+
+    def run(peer: Peer, client) -> dict:
+        samples, inits = [], []
+        for i in range(count):
+            name = f"cold-{rt}-{i}"
+            create_function(client, name, runtime, filename, source, handler)
+            t = time.perf_counter_ns()
+            r = invoke(client, name, tail=True)
+            samples.append((time.perf_counter_ns() - t) / 1e6)
+            init = init_duration(r)
+            if init is not None:
+                inits.append(init)
+        out = {**summary(samples), "samples_ms": samples, "functions": count}
+        if count > 2:  # the first function may pay one-time setup (Strato: npm install of the SDK)
+            out["first_ms"] = samples[0]
+            out["median_after_first_ms"] = statistics.median(samples[1:])
+        if inits:
+            out["init_duration_ms"] = inits
+            out["init_duration_median_ms"] = statistics.median(inits)
+        return out
+
+    return Workload(
+        f"cold_{rt}",
+        f"{label} hello, cold start (first invoke after create): median (min-max) ms",
+        "cold",
+        run,
+    )
+
+
+def concurrent(key: str, label: str, threads: int, total: int) -> Workload:
+    """`total` invokes of a 50 ms sleeper from `threads` threads, each with its own client.
+
+    The `_warm` variant runs the same burst a second time on the same function,
+    so the environments the first burst started are there to reuse.
+    """
+    per_thread = total // threads
+    name = "sleep-py"
+
+    def burst(peer: Peer) -> dict:
+        clients = [lambda_client(peer.endpoint) for _ in range(threads)]
+        latencies: list[float] = []
+        counts = {"ok": 0, "throttles": 0, "errors": 0}
+        first_error: list[str] = []
+        lock = threading.Lock()
+        ends: list[float] = []
+        start: list[float] = []
+        barrier = threading.Barrier(threads, action=lambda: start.append(time.perf_counter()))
+
+        def worker(c) -> None:
+            barrier.wait()
+            for _ in range(per_thread):
+                t = time.perf_counter()
+                outcome, msg = "ok", ""
+                try:
+                    invoke(c, name)
+                except Exception as e:  # noqa: BLE001 - counted, not fatal
+                    code = getattr(e, "response", {}).get("Error", {}).get("Code", "")
+                    outcome = "throttles" if code == "TooManyRequestsException" else "errors"
+                    msg = f"{type(e).__name__}: {e}"
+                dt = (time.perf_counter() - t) * 1000
+                with lock:
+                    counts[outcome] += 1
+                    latencies.append(dt)
+                    if msg and not first_error:
+                        first_error.append(msg[:300])
+            with lock:
+                ends.append(time.perf_counter())
+
+        ts = [threading.Thread(target=worker, args=(c,)) for c in clients]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        wall = max(ends) - start[0]
+        ideal = total * SLEEP_MS / 1000 / threads
+        out = {
+            "wall_s": wall,
+            "ideal_s": ideal,
+            "wall_over_ideal": wall / ideal,
+            **counts,
+            "threads": threads,
+            "invocations": per_thread * threads,
+            "latency": summary(latencies),
+        }
+        if first_error:
+            out["first_error"] = first_error[0]
+        return out
+
+    def run(peer: Peer, client) -> dict:
+        if key == "conc_fresh":
+            _, runtime, _, _, _ = RUNTIMES["py"]
+            create_function(
+                client,
+                name,
+                runtime,
+                "handler.py",
+                PY_SLEEP,
+                "handler.handler",
+                env={"SLEEP_MS": str(SLEEP_MS)},
+            )
+        return burst(peer)
+
+    return Workload(key, label, "concurrent", run)
+
+
+def workloads(quick: bool) -> list[Workload]:
+    iterations, warmup = (30, 5) if quick else (300, 30)
+    colds = 2 if quick else 5
+    threads, total = (20, 200) if not quick else (10, 40)
+    desc = f"{total} invokes of a {SLEEP_MS} ms sleeper, {threads} threads"
+    return [
+        cold("py", colds),
+        cold("node", colds),
+        warm("py", iterations, warmup),
+        warm("node", iterations, warmup),
+        concurrent("conc_fresh", f"{desc}, new function: wall s", threads, total),
+        concurrent("conc_warm", f"{desc}, again (warm): wall s", threads, total),
+    ]
+
+
+# -------------------------------------------------------------------------- report
+
+
+def _ok(peer: Peer | None, key: str) -> dict | None:
+    if peer is None:
+        return None
+    r = peer.results.get(key)
+    return r if r and "error" not in r else None
+
+
+def _value(peer: Peer | None, w: Workload) -> float | None:
+    r = _ok(peer, w.key)
+    if r is None:
+        return None
+    return r["wall_s"] if w.kind == "concurrent" else r["median_ms"]
+
+
+def _cell(peer: Peer, w: Workload) -> str:
+    r = _ok(peer, w.key)
+    if r is None:
+        return "n/a"
+    if w.kind == "warm":
+        return f"{r['median_ms']:.2f} ({r['p99_ms']:.2f})"
+    if w.kind == "cold":
+        cell = f"{r['median_ms']:.1f} ({r['min_ms']:.1f}-{r['max_ms']:.1f})"
+        if "init_duration_median_ms" in r:
+            cell += f"; Init {r['init_duration_median_ms']:.1f}"
+        return cell
+    cell = f"{r['wall_s']:.2f} (x{r['wall_over_ideal']:.2f} ideal)"
+    if r["throttles"] or r["errors"]:
+        cell += f"; {r['throttles']} throttled, {r['errors']} errors"
+    return cell
+
+
+def _note(peers: list[Peer], w: Workload) -> str:
+    notes = []
+    for p in peers:
+        r = p.results.get(w.key)
+        if p.error:
+            continue
+        if r and "error" in r:
+            notes.append(f"{p.name}: {r['error'][:160]}")
+        elif r and r.get("first_error"):
+            notes.append(f"{p.name}: {r['first_error'][:160]}")
+    if w.kind == "cold":
+        for p in peers:
+            r = _ok(p, w.key)
+            rest = r["median_after_first_ms"] if r and "first_ms" in r else None
+            if rest is not None and r["first_ms"] > max(2 * rest, rest + 50):
+                notes.append(
+                    f"{p.name}: first function {r['first_ms']:.0f} ms, "
+                    f"the rest median {r['median_after_first_ms']:.1f} ms"
+                )
+    if w.kind == "concurrent":
+        ideal = next((r["ideal_s"] for p in peers if (r := _ok(p, w.key))), None)
+        if ideal is not None:
+            notes.insert(0, f"ideal {ideal:.2f} s")
+    return "; ".join(notes).replace("|", "/").replace("\n", " ")
+
+
+def render(peers: list[Peer], wls: list[Workload]) -> str:
+    by = {p.name: p for p in peers}
+    strato = by.get("strato")
+    ratio_cols = [n for n in ("moto", "ministack") if n in by and strato]
+    head = ["workload"] + [p.name for p in peers]
+    head += [f"{n}/strato" for n in ratio_cols]
+    diff = strato is not None and "stub" in by
+    if diff:
+        head.append("strato - stub (ms)")
+    head.append("note")
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for w in wls:
+        row = [w.label] + [_cell(p, w) for p in peers]
+        s = _value(strato, w)
+        for n in ratio_cols:
+            o = _value(by[n], w)
+            row.append(f"{o / s:.2f}x" if o is not None and s else "n/a")
+        if diff:
+            f = _value(by["stub"], w)
+            scale = 1000 if w.kind == "concurrent" else 1
+            row.append(f"{(s - f) * scale:+.2f}" if s is not None and f is not None else "n/a")
+        row.append(_note(peers, w))
+        lines.append("| " + " | ".join(row) + " |")
+    lines.append("")
+    lines += peers_table(peers)
+    return "\n".join(lines)
+
+
+def targets(peers: list[Peer], wls: list[Workload]) -> list[str]:
+    """Strato against the goals: warm p50 near the floor and far below ministack,
+    Python cold start under 150 ms, the concurrent burst near its ideal wall time."""
+    by = {p.name: p for p in peers}
+    strato, stub, mini = by.get("strato"), by.get("stub"), by.get("ministack")
+    out = []
+
+    def line(ok: bool | None, text: str) -> None:
+        out.append(f"- [{'n/a' if ok is None else 'met' if ok else 'MISSED'}] {text}")
+
+    for w in wls:
+        s = _value(strato, w)
+        if w.kind == "warm":
+            f, m = _value(stub, w), _value(mini, w)
+            d = None if s is None or f is None else s - f
+            line(None if d is None else d <= 1.5, f"{w.key}: strato - stub {fmt(d)} ms (<= 1.5)")
+            ratio = None if s is None or m is None else m / s
+            line(
+                None if ratio is None else ratio >= 10,
+                f"{w.key}: ministack/strato {fmt(ratio)}x (>= 10x)",
+            )
+        elif w.key == "cold_py":
+            line(None if s is None else s < 150, f"{w.key}: strato {fmt(s, 1)} ms (< 150)")
+        elif w.kind == "concurrent":
+            r = _ok(strato, w.key)
+            x = None if r is None else r["wall_over_ideal"]
+            clean = r is not None and not r["throttles"] and not r["errors"]
+            line(
+                None if x is None else x <= 1.5 and clean,
+                f"{w.key}: strato wall {fmt(x)}x ideal (<= 1.5x, no throttles/errors)",
+            )
+    return out
+
+
+# ---------------------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="few iterations: a smoke run")
+    parser.add_argument("--peers", default=",".join(LAMBDA_PEERS), help="comma-separated subset")
+    parser.add_argument("--out", default=str(Path(__file__).resolve().parent / "results"))
+    parser.add_argument(
+        "--py-spy",
+        metavar="DIR",
+        help="after each timed warm loop, run it again under py-spy on Strato's server process "
+        "and write the raw profile and its hotspots to DIR",
+    )
+    args = parser.parse_args(argv)
+    if args.py_spy:
+        if shutil.which("py-spy") is None:
+            print("--py-spy needs py-spy on PATH: pip install py-spy", file=sys.stderr)
+            return 2
+        PROFILE["dir"] = os.path.abspath(args.py_spy)
+    names = [n.strip() for n in args.peers.split(",") if n.strip()]
+    try:
+        import boto3  # noqa: F401
+    except ImportError:
+        print("boto3 is needed: pip install boto3", file=sys.stderr)
+        return 2
+
+    peers = [make_peer(n) for n in names]
+    wls = workloads(args.quick)
+    try:
+        start_all(peers)
+        clients = {p.name: lambda_client(p.endpoint) for p in peers if p.ok}
+        for w in wls:
+            for p in peers:
+                if p.name not in clients or not p.ok:
+                    continue
+                if w.key == "conc_warm" and "error" in p.results.get("conc_fresh", {}):
+                    p.results[w.key] = {"error": "no function: the first burst failed"}
+                    continue
+                try:
+                    r = p.results[w.key] = w.run(p, clients[p.name])
+                    if w.kind == "concurrent":
+                        print(
+                            f"  {w.key:<11} {p.name:<10} wall {r['wall_s']:6.2f} s "
+                            f"(ideal {r['ideal_s']:.2f})  throttles {r['throttles']}  "
+                            f"errors {r['errors']}  p50 {r['latency']['median_ms']:.1f} ms"
+                        )
+                    else:
+                        print(
+                            f"  {w.key:<11} {p.name:<10} median {r['median_ms']:8.2f} ms  "
+                            f"p99 {r['p99_ms']:8.2f} ms  max {r['max_ms']:8.2f} ms"
+                            + (
+                                f"  init {r['init_duration_median_ms']:.1f} ms"
+                                if "init_duration_median_ms" in r
+                                else ""
+                            )
+                        )
+                except Exception as e:  # noqa: BLE001 - report, keep going
+                    p.results[w.key] = {"error": f"{type(e).__name__}: {e}"}
+                    print(f"  {w.key:<11} {p.name:<10} FAILED {type(e).__name__}: {e}")
+                    if not p.ok:
+                        print(p.log_tail(), file=sys.stderr)
+        for p in peers:
+            if p.ok:
+                p.rss_after_mb = rss_mb(p.proc.pid)
+    finally:
+        for p in peers:
+            stop_peer(p)
+
+    table = render(peers, wls)
+    goals = targets(peers, wls)
+    print()
+    print(table)
+    print()
+    print("\n".join(goals))
+    path = _write_results(
+        args.out,
+        "lambda",
+        args.quick,
+        peers,
+        {"workloads": {w.key: w.label for w in wls}, "table": table, "targets": goals},
+    )
+    print(f"\nresults: {path}")
+    for p in peers:
+        shutil.rmtree(p.workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -35,8 +35,12 @@ class Settings:
             config_file=os.environ.get("STRATO_CONFIG"),
             default_region=os.environ.get("STRATO_DEFAULT_REGION", cls.default_region),
             log_level=os.environ.get("STRATO_LOG_LEVEL", cls.log_level),
-            lambda_concurrency_limit=int(os.environ.get("STRATO_LAMBDA_CONCURRENCY", cls.lambda_concurrency_limit)),
-            lambda_keepalive_s=float(os.environ.get("STRATO_LAMBDA_KEEPALIVE", cls.lambda_keepalive_s)),
+            lambda_concurrency_limit=int(
+                os.environ.get("STRATO_LAMBDA_CONCURRENCY", cls.lambda_concurrency_limit)
+            ),
+            lambda_keepalive_s=float(
+                os.environ.get("STRATO_LAMBDA_KEEPALIVE", cls.lambda_keepalive_s)
+            ),
         )
         for key, value in overrides.items():
             if value is not None:

@@ -50,6 +50,7 @@ class Sandbox(RuntimeApiHandler):
         self.last_used = now()
         self.init_duration_ms: float | None = None
         self.cold = True
+        self.provisioned = False  # kept initialised for provisioned concurrency: never reaped idle
         self._spawned_at = 0.0
         self._ready: asyncio.Future = asyncio.get_running_loop().create_future()
         self._exited: asyncio.Future = asyncio.get_running_loop().create_future()
@@ -226,6 +227,22 @@ class Sandbox(RuntimeApiHandler):
     def alive(self) -> bool:
         return self.state in ("starting", "idle", "busy")
 
+    async def initialize(self) -> bool:
+        """Run init ahead of any invocation (provisioned concurrency): start, then wait until the
+        runtime asks for its first event. True when it is ready; then it is idle and warm, so its
+        first invocation reports no Init Duration."""
+        await self.start()
+        await self._wait_first(
+            {self._ready, self._exited}, self.now() + INIT_GRACE_S + self.spec.timeout_s
+        )
+        if not self._ready.done() or self.state != "starting":
+            return False
+        self.state = "idle"
+        self.cold = False
+        self.last_used = self.now()
+        self.flush_logs()  # init's own output is logged now, as AWS logs it at allocation
+        return True
+
     # -- Runtime API callbacks ------------------------------------------
     def on_next(self) -> None:
         if not self._ready.done():
@@ -317,7 +334,9 @@ class Sandbox(RuntimeApiHandler):
         self.cold = False
         started = time.monotonic()
         deadline = self.now() + spec.timeout_s
-        inv.deadline_ms = int(deadline * 1000)
+        # The function measures its remaining time against its own (real) clock, not Strato's,
+        # which `POST /_strato/clock` may have moved ahead.
+        inv.deadline_ms = int((time.time() + spec.timeout_s) * 1000)
         init_ms = None
         if not self._ready.done():
             init_deadline = self.now() + INIT_GRACE_S + spec.timeout_s

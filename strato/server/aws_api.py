@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import json
 import logging
 import uuid
 from collections import defaultdict
@@ -100,11 +101,7 @@ class AwsApi:
             )
         spec = self._identify(req, host, cred)
         if spec is None:
-            return HttpResponse(
-                status=400,
-                headers=[("Content-Type", "application/json")],
-                body=b'{"__type":"UnknownServiceException","message":"Strato does not host the service this request is for"}',
-            )
+            return _unhosted(req, cred, request_id)
         route_path = req.raw_path
         bucket = _virtual_host_bucket(host) if spec is self.s3 else None
         if bucket:
@@ -302,3 +299,34 @@ def _extras(req: HttpRequest, anonymous: bool) -> dict:
     if trace:
         extras["trace_header"] = trace  # carries Lambda's recursion lineage between calls
     return extras
+
+
+def _unhosted(req: HttpRequest, cred: Credential | None, request_id: str) -> HttpResponse:
+    """An error the caller's SDK can parse, in the wire format its service speaks."""
+    service = cred.service if cred is not None else "this"
+    message = f"Strato does not host the {service} service yet."
+    if "x-amz-target" in req.headers or "json" in req.headers.get("content-type", ""):
+        body = json.dumps({"__type": "UnknownOperationException", "message": message}).encode()
+        return HttpResponse(
+            status=400,
+            headers=[
+                ("Content-Type", "application/x-amz-json-1.1"),
+                ("x-amzn-ErrorType", "UnknownOperationException"),
+                ("x-amzn-RequestId", request_id),
+            ],
+            body=body,
+        )
+    code = (
+        "InvalidAction"
+        if "x-www-form-urlencoded" in req.headers.get("content-type", "")
+        else "NotImplemented"
+    )
+    body = (
+        f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>"
+        f"<RequestId>{request_id}</RequestId></ErrorResponse>"
+    ).encode()
+    return HttpResponse(
+        status=400,
+        headers=[("Content-Type", "text/xml"), ("x-amzn-RequestId", request_id)],
+        body=body,
+    )

@@ -355,7 +355,9 @@ def test_recursive_loop_is_stopped_after_16_invocations(lam, s3, bucket, create_
     assert lam.get_function_recursion_config(FunctionName=name)["RecursiveLoop"] == "Allow"
 
 
-def test_nodejs16_handler_uses_the_bundled_sdk_v2_pointed_at_strato(lam, s3, bucket, create_function):
+def test_nodejs16_handler_uses_the_bundled_sdk_v2_pointed_at_strato(
+    lam, s3, bucket, create_function
+):
     code = (
         "const AWS = require('aws-sdk');\n"
         "const s3 = new AWS.S3();\n"
@@ -365,7 +367,12 @@ def test_nodejs16_handler_uses_the_bundled_sdk_v2_pointed_at_strato(lam, s3, buc
         "  return listed.Contents.map((o) => o.Key);\n"
         "};\n"
     )
-    name = create_function({"index.js": code}, runtime="nodejs16.x", handler="index.handler", Timeout=60)
+    name = create_function(
+        {"index.js": code}, runtime="nodejs16.x", handler="index.handler", Timeout=60
+    )
     out, body = invoke_json(lam, name, {"bucket": bucket}, LogType="Tail")
     assert body == ["from-v2.txt"], body
-    assert "Strato runs nodejs16.x on the host's Node.js" in base64.b64decode(out["LogResult"]).decode()
+    assert (
+        "Strato runs nodejs16.x on the host's Node.js"
+        in base64.b64decode(out["LogResult"]).decode()
+    )

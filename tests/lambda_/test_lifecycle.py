@@ -15,7 +15,13 @@ from strato_server import StratoProcess
 
 
 def _clients(endpoint):
-    kw = dict(endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test", config=Config(retries={"total_max_attempts": 1}, read_timeout=60))
+    kw = dict(
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        config=Config(retries={"total_max_attempts": 1}, read_timeout=60),
+    )
     return boto3.client("lambda", **kw), boto3.client("s3", **kw)
 
 
@@ -32,7 +38,13 @@ def _cold(out) -> bool:
 
 def test_idle_environments_are_reaped_after_the_keepalive(server):
     lam, _ = _clients(server.endpoint)
-    lam.create_function(FunctionName="idle", Runtime="python3.12", Role=ROLE, Handler="app.handler", Code={"ZipFile": make_zip({"app.py": "def handler(e, c):\n    return 1\n"})})
+    lam.create_function(
+        FunctionName="idle",
+        Runtime="python3.12",
+        Role=ROLE,
+        Handler="app.handler",
+        Code={"ZipFile": make_zip({"app.py": "def handler(e, c):\n    return 1\n"})},
+    )
     assert _cold(lam.invoke(FunctionName="idle", LogType="Tail"))
     assert not _cold(lam.invoke(FunctionName="idle", LogType="Tail"))
     server.advance_clock(31)
@@ -44,12 +56,27 @@ def test_pending_async_invocation_survives_sigkill(server, tmp_path):
     lam, s3 = _clients(server.endpoint)
     s3.create_bucket(Bucket="marks")
     code = "import boto3\ndef handler(event, context):\n    boto3.client('s3').put_object(Bucket='marks', Key=event['mark'], Body=b'ran')\n"
-    lam.create_function(FunctionName="later", Runtime="python3.12", Role=ROLE, Handler="app.handler", Code={"ZipFile": make_zip({"app.py": code})})
-    lam.put_function_concurrency(FunctionName="later", ReservedConcurrentExecutions=0)  # throttled: it must wait
-    assert lam.invoke(FunctionName="later", InvocationType="Event", Payload=json.dumps({"mark": "m1"}))["StatusCode"] == 202
+    lam.create_function(
+        FunctionName="later",
+        Runtime="python3.12",
+        Role=ROLE,
+        Handler="app.handler",
+        Code={"ZipFile": make_zip({"app.py": code})},
+    )
+    lam.put_function_concurrency(
+        FunctionName="later", ReservedConcurrentExecutions=0
+    )  # throttled: it must wait
+    assert (
+        lam.invoke(
+            FunctionName="later", InvocationType="Event", Payload=json.dumps({"mark": "m1"})
+        )["StatusCode"]
+        == 202
+    )
     time.sleep(0.5)
     server.kill()
-    server = StratoProcess(server.state_dir, port=server.port, env={"STRATO_LAMBDA_KEEPALIVE": "30"}).start()
+    server = StratoProcess(
+        server.state_dir, port=server.port, env={"STRATO_LAMBDA_KEEPALIVE": "30"}
+    ).start()
     try:
         lam, s3 = _clients(server.endpoint)
         lam.delete_function_concurrency(FunctionName="later")
@@ -69,10 +96,22 @@ def test_account_concurrency_limit_throttles_the_extra_invocation(tmp_path):
 
     from botocore.exceptions import ClientError
 
-    server = StratoProcess(str(tmp_path / "limited"), env={"STRATO_LAMBDA_CONCURRENCY": "2"}).start()
+    server = StratoProcess(
+        str(tmp_path / "limited"), env={"STRATO_LAMBDA_CONCURRENCY": "2"}
+    ).start()
     try:
         lam, _ = _clients(server.endpoint)
-        lam.create_function(FunctionName="slow", Runtime="python3.12", Role=ROLE, Handler="app.handler", Code={"ZipFile": make_zip({"app.py": "import time\ndef handler(e, c):\n    time.sleep(1)\n    return 1\n"})})
+        lam.create_function(
+            FunctionName="slow",
+            Runtime="python3.12",
+            Role=ROLE,
+            Handler="app.handler",
+            Code={
+                "ZipFile": make_zip(
+                    {"app.py": "import time\ndef handler(e, c):\n    time.sleep(1)\n    return 1\n"}
+                )
+            },
+        )
         assert lam.get_account_settings()["AccountLimit"]["ConcurrentExecutions"] == 2
 
         def call(_):

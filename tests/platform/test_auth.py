@@ -211,4 +211,3 @@ def test_clock_advances_for_tests(strato):
     with pytest.raises(urllib.error.HTTPError) as e:
         urllib.request.urlopen(bad)
     assert e.value.code == 400
-

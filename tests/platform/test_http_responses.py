@@ -35,7 +35,13 @@ def test_head_keeps_the_modeled_length_but_sends_nothing():
 
 
 def test_lengths_match_bodies_and_headers_are_not_repeated():
-    sent = _wire(HttpResponse(status=200, headers=[("Content-Type", "a"), ("content-type", "b"), ("Content-Length", "999")], body=b"hello"))
+    sent = _wire(
+        HttpResponse(
+            status=200,
+            headers=[("Content-Type", "a"), ("content-type", "b"), ("Content-Length", "999")],
+            body=b"hello",
+        )
+    )
     headers = sent[0]["headers"]
     assert headers.count((b"Content-Type", b"a")) == 1 and (b"content-type", b"b") not in headers
     assert (b"content-length", b"5") in headers

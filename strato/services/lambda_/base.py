@@ -7,7 +7,7 @@ from typing import Any
 from ...auth import RequestContext
 from ...platform import Platform
 from . import records
-from .errors import not_found
+from .errors import not_found, resource_not_found
 
 
 class LambdaBase:
@@ -48,3 +48,22 @@ class LambdaBase:
         if alias is None:
             raise not_found(records.function_arn(ctx, ctx.region, name, qualifier))
         return self.version_config(ctx, record, alias["FunctionVersion"])
+
+    def check_qualifier(
+        self, ctx: RequestContext, record: dict[str, Any], qualifier: str | None
+    ) -> None:
+        """That a qualifier names an existing alias or version, with the errors policy and concurrency APIs give."""
+        if qualifier in (None, records.LATEST):
+            return
+        name = record["Configuration"]["FunctionName"]
+        arn = records.function_arn(ctx, ctx.region, name, qualifier)
+        if not qualifier.isdigit():
+            if qualifier not in (record.get("Aliases") or {}):
+                raise resource_not_found(f"Cannot find alias arn: {arn}")
+        elif (
+            self.store.get(
+                records.VERSIONS, records.version_key(ctx.account_id, ctx.region, name, qualifier)
+            )
+            is None
+        ):
+            raise not_found(arn)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import hashlib
 import json
 import logging
 import os
@@ -114,7 +115,7 @@ class InvokeOperations(LambdaBase):
         lineage: int = 0,
     ) -> Outcome:
         """Run one invocation of a function version and wait for its outcome."""
-        spec = self.function_spec(ctx, config)
+        spec = self.function_spec(ctx, config, record)
         inv = Invocation(
             request_id=request_id,
             payload=payload,
@@ -132,11 +133,14 @@ class InvokeOperations(LambdaBase):
         self.record_invocation(spec, outcome, qualifier)
         return outcome
 
-    def function_spec(self, ctx: RequestContext, config: dict[str, Any]) -> FunctionSpec:
+    def function_spec(
+        self, ctx: RequestContext, config: dict[str, Any], record: dict[str, Any] | None = None
+    ) -> FunctionSpec:
+        """What the runtime needs to run `config`; pass the function `record` if you have it."""
         name = config["FunctionName"]
         version = config["Version"]
         if version == records.LATEST:
-            code = self.function(ctx, name)["Code"]
+            code = (record or self.function(ctx, name))["Code"]
         else:
             code = self.store.get(
                 records.VERSIONS, records.version_key(ctx.account_id, ctx.region, name, version)
@@ -163,7 +167,7 @@ class InvokeOperations(LambdaBase):
             code_dir=code_dir,
             layers_dir=layers_dir,
             log_group=logging_config.get("LogGroup") or f"/aws/lambda/{name}",
-            revision=config["RevisionId"],
+            revision=_runtime_revision(config),
             environment=tuple(
                 sorted(((config.get("Environment") or {}).get("Variables") or {}).items())
             ),
@@ -174,7 +178,9 @@ class InvokeOperations(LambdaBase):
         )
 
     def _unpacked(self, sha_hex: str, blob_id: str) -> str:
-        scratch = self.store.scratch_dir("lambda-code")
+        scratch = self.__dict__.get("_code_scratch") or self.__dict__.setdefault(
+            "_code_scratch", self.store.scratch_dir("lambda-code")
+        )
         path = os.path.join(scratch, sha_hex)
         if os.path.isdir(path):
             return path
@@ -186,6 +192,12 @@ class InvokeOperations(LambdaBase):
 
     def _credentials(self, account_id: str) -> tuple[str, str]:
         """An access key of the function's account (Strato has no STS sessions yet)."""
+        cache = self.__dict__.setdefault("_credential_cache", {})
+        if account_id not in cache:
+            cache[account_id] = self._find_credentials(account_id)
+        return cache[account_id]
+
+    def _find_credentials(self, account_id: str) -> tuple[str, str]:
         accounts = self.platform.accounts
         for key in accounts.all():
             if key.account_id == account_id:
@@ -257,6 +269,8 @@ class InvokeOperations(LambdaBase):
         )
         payload = base64.b64decode(item["Payload"])
         failed = True
+        outcome: Outcome | None = None
+        error: ServiceError | None = None
         try:
             record = self.function(ctx, item["Function"])
             version = self.route_alias(record, item["Qualifier"])
@@ -275,30 +289,37 @@ class InvokeOperations(LambdaBase):
             if e.status == 404:
                 self.store.delete(records.ASYNC, lease_key)
                 return
+            error = e
             log.warning("asynchronous invocation %s failed: %s", item["Id"], e)
         except Exception:
             log.exception("asynchronous invocation %s failed", item["Id"])
         with self.store.transaction():
             self.store.delete(records.ASYNC, lease_key)
-            if failed:
-                attempt = item["Attempt"] + 1
-                max_retries, max_age = self._retry_policy(ctx, item)
-                age_s = (self.clock.now_ms() - item["FirstMs"]) / 1000
-                if attempt <= max_retries and age_s < max_age:
-                    delay = RETRY_DELAYS_S[min(attempt - 1, len(RETRY_DELAYS_S) - 1)]
-                    due_ms = self.clock.now_ms() + int(delay * 1000)
-                    self.store.put(
-                        records.ASYNC,
-                        keys.pack(f"{due_ms:016d}", item["Id"]),
-                        {**item, "Attempt": attempt},
-                    )
-                else:
-                    log.info(
-                        "asynchronous invocation %s of %s dropped after %d attempts",
-                        item["Id"],
-                        item["Function"],
-                        attempt,
-                    )
+            if not failed:
+                self.deliver_result(ctx, item, payload, outcome, "Success")
+                return
+            attempt = item["Attempt"] + 1
+            max_retries, max_age = self._retry_policy(ctx, item)
+            age_s = (self.clock.now_ms() - item["FirstMs"]) / 1000
+            delay = RETRY_DELAYS_S[min(attempt - 1, len(RETRY_DELAYS_S) - 1)]
+            if attempt <= max_retries and age_s + delay < max_age:
+                due_ms = self.clock.now_ms() + int(delay * 1000)
+                self.store.put(
+                    records.ASYNC,
+                    keys.pack(f"{due_ms:016d}", item["Id"]),
+                    {**item, "Attempt": attempt},
+                )
+                return
+            # Out of retries, or too old by the next one: OnFailure destination or dead-letter queue.
+            condition = "RetriesExhausted" if attempt > max_retries else "EventAgeExceeded"
+            log.info(
+                "asynchronous invocation %s of %s dropped after %d attempts (%s)",
+                item["Id"],
+                item["Function"],
+                attempt,
+                condition,
+            )
+            self.deliver_result(ctx, item, payload, outcome, condition, error)
 
     def _retry_policy(self, ctx: RequestContext, item: dict[str, Any]) -> tuple[int, float]:
         try:
@@ -405,6 +426,25 @@ def lineage_of(trace_header: str | None) -> int:
 
 
 def _lineage_tag(config: dict[str, Any]) -> str:
-    import hashlib
-
     return hashlib.sha256(config["FunctionArn"].encode()).hexdigest()[:8]
+
+
+# Fields that change without changing what an environment runs (a policy edit bumps RevisionId).
+_NOT_RUNTIME = {
+    "RevisionId",
+    "LastModified",
+    "State",
+    "StateReason",
+    "StateReasonCode",
+    "LastUpdateStatus",
+    "LastUpdateStatusReason",
+    "LastUpdateStatusReasonCode",
+}
+
+
+def _runtime_revision(config: dict[str, Any]) -> str:
+    """Changes exactly when code or configuration an environment depends on changes."""
+    relevant = {k: v for k, v in config.items() if k not in _NOT_RUNTIME}
+    return hashlib.sha256(json.dumps(relevant, sort_keys=True, default=str).encode()).hexdigest()[
+        :16
+    ]

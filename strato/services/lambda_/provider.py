@@ -1,4 +1,5 @@
-"""The Lambda provider: functions, versions and aliases, layers, invocations; the runtime runs them."""
+"""The Lambda provider: functions, versions and aliases, layers, invocations, policies,
+asynchronous invocation settings and provisioned concurrency; the runtime runs them."""
 
 from __future__ import annotations
 
@@ -11,15 +12,27 @@ from ...runtime.pool import RuntimeManager
 from ...runtime.runtimes import family
 from ...runtime.sdk import NodeSdk, node_generation, python_runtime_dir
 from ...runtime.spec import FunctionSpec
+from .destinations import DestinationDelivery
+from .event_config import EventConfigOperations
 from .functions import FunctionOperations
 from .invoke import InvokeOperations
 from .layers import LayerOperations
+from .permissions import PermissionOperations
+from .provisioned import ProvisionedOperations
 from .telemetry import Telemetry
 from .versions import VersionOperations
 
 
 class LambdaProvider(
-    FunctionOperations, VersionOperations, LayerOperations, InvokeOperations, Telemetry
+    FunctionOperations,
+    VersionOperations,
+    LayerOperations,
+    InvokeOperations,
+    Telemetry,
+    PermissionOperations,
+    EventConfigOperations,
+    DestinationDelivery,
+    ProvisionedOperations,
 ):
     def __init__(self, platform) -> None:
         super().__init__(platform)
@@ -38,24 +51,31 @@ class LambdaProvider(
         self._wake = asyncio.Event()
         self._worker: asyncio.Task | None = None
         self._python_dir: str | None = None
+        self._provisioning: set[asyncio.Task] = set()
 
     async def start(self) -> None:
         await self.runtime.start()
+        self.restore_provisioned()
         self._worker = asyncio.get_running_loop().create_task(self._async_worker())
 
     async def stop(self) -> None:
+        for task in list(self._provisioning):
+            task.cancel()
         if self._worker is not None:
             self._worker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._worker
         await self.runtime.stop()
+        self.flush_telemetry()  # the last invocations' logs and metrics
 
     def isolation(self) -> str:
         return isolation.describe()
 
     def retire(self, ctx, name: str) -> None:
-        """Code or configuration changed: environments of the old one are not reused."""
+        """Code or configuration changed: environments of the old one are not reused.
+        Provisioned environments of deleted versions (or a deleted function) are released."""
         self.runtime.retire_function(ctx.account_id, ctx.region, name)
+        self.reconcile_provisioned(ctx.account_id, ctx.region, name)
 
     def _runtime_dir(self, spec: FunctionSpec):
         kind = family(spec.runtime)

@@ -69,6 +69,12 @@ def resolve_name(
     return m["name"], qualifier or found
 
 
+def parse_function_arn(arn: str) -> tuple[str, str, str, str | None] | None:
+    """(account, region, name, qualifier) of a full function ARN, or None if it is not one."""
+    m = _ARN.match(arn)
+    return (m["account"], m["region"], m["name"], m["qualifier"]) if m else None
+
+
 def check_name(name: str) -> None:
     if not _NAME.match(name):
         raise validation(

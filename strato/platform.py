@@ -34,6 +34,13 @@ class Platform:
         """Another service's provider, for calls between services (S3 -> Lambda, ...)."""
         return self.providers[service]
 
+    def flush_reports(self) -> None:
+        """Write every provider's queued logs and metrics (before something reads them)."""
+        for provider in self.providers.values():
+            flush = getattr(provider, "flush_reports", None)
+            if flush is not None:
+                flush()
+
     async def start(self) -> None:
         """Start providers' background work (timers, warm pools) once the event loop runs."""
         for provider in self.providers.values():

@@ -115,6 +115,8 @@ class AwsApi:
             params = parse_params(op, req, labels)
             validate_params(op, params, spec.validation_error_code)
             provider = self.providers[spec.name]
+            if getattr(provider, "reads_reports", False):
+                self.platform.flush_reports()
             authorize = getattr(provider, "authorize", None)
             if authorize is not None:
                 authorize(ctx, op.name, params)

@@ -14,6 +14,9 @@ from .tags import TagOperations
 
 
 class CloudWatchProvider(MetricOperations, MetricQueryOperations, AlarmOperations, TagOperations):
+    # Other services queue metrics; they are written before any CloudWatch call reads them.
+    reads_reports = True
+
     def __init__(self, platform: Platform) -> None:
         MetricOperations.__init__(self, platform)
         AlarmOperations.__init__(self, platform)

@@ -66,7 +66,7 @@ class LambdaProvider(
             with contextlib.suppress(asyncio.CancelledError):
                 await self._worker
         await self.runtime.stop()
-        self.flush_telemetry()  # the last invocations' logs and metrics
+        self.flush_reports()  # the last invocations' logs and metrics
 
     def isolation(self) -> str:
         return isolation.describe()

@@ -33,3 +33,6 @@ class LogsProvider(
     FilterOperations,
 ):
     """Log groups, streams, events, search, retention, tags and filters."""
+
+    # Other services queue log lines; they are written before any Logs call reads them.
+    reads_reports = True

@@ -13,7 +13,7 @@
  */
 
 import fs from 'fs';
-import http from 'http';
+import net from 'net';
 import Module, { createRequire } from 'module';
 import path from 'path';
 import { pathToFileURL } from 'url';
@@ -176,32 +176,76 @@ function logError(label, err) {
 // The Runtime API: one keep-alive connection
 
 const [apiHost, apiPort] = (process.env.AWS_LAMBDA_RUNTIME_API || '127.0.0.1:9001').split(':');
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+// A few lines of HTTP/1.1 over one socket: node's http client costs more per request than
+// the rest of a warm invocation's round trip. Requests go one at a time.
+let apiSocket = null;
+let pending = null; // { resolve, reject, buffer, head }
+
+function openSocket() {
+  const socket = net.connect({ host: apiHost, port: Number(apiPort) });
+  // Small request/response pairs: without NODELAY, Nagle plus delayed ACK add ~40 ms.
+  socket.setNoDelay(true);
+  socket.on('data', (chunk) => {
+    if (!pending) return;
+    pending.buffer = pending.buffer.length ? Buffer.concat([pending.buffer, chunk]) : chunk;
+    parseResponse();
+  });
+  const fail = (err) => {
+    if (apiSocket === socket) apiSocket = null;
+    if (pending) {
+      const { reject } = pending;
+      pending = null;
+      reject(err || Object.assign(new Error('the Runtime API closed the connection'), { code: 'ECONNRESET' }));
+    }
+  };
+  socket.on('error', fail);
+  socket.on('close', () => fail(null));
+  return socket;
+}
+
+function parseResponse() {
+  const p = pending;
+  if (!p.head) {
+    const end = p.buffer.indexOf('\r\n\r\n');
+    if (end < 0) return;
+    const lines = p.buffer.subarray(0, end).toString('latin1').split('\r\n');
+    const headers = {};
+    for (const line of lines.slice(1)) {
+      const colon = line.indexOf(':');
+      if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+    }
+    p.head = { status: Number(lines[0].split(' ')[1]), headers, length: Number(headers['content-length'] || 0) };
+    p.buffer = p.buffer.subarray(end + 4);
+  }
+  if (p.buffer.length < p.head.length) return;
+  pending = null;
+  // An idle connection must not keep the event loop alive ('beforeExit' drives callbacks).
+  if (apiSocket) apiSocket.unref();
+  p.resolve({ status: p.head.status, headers: p.head.headers, body: p.buffer.subarray(0, p.head.length) });
+}
 
 function apiRequest(method, urlPath, body, headers, retried) {
   return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: apiHost, port: Number(apiPort), method, path: API_PREFIX + urlPath, agent, headers },
-      (res) => {
-        const chunks = [];
-        res.on('data', (chunk) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('end', () =>
-          resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }),
-        );
+    const payload = body === undefined || body === null ? Buffer.alloc(0) : Buffer.from(body);
+    let head = `${method} ${API_PREFIX}${urlPath} HTTP/1.1\r\nHost: ${apiHost}\r\nContent-Length: ${payload.length}\r\n`;
+    for (const [name, value] of Object.entries(headers || {})) {
+      if (name.toLowerCase() !== 'content-length') head += `${name}: ${value}\r\n`;
+    }
+    const reused = apiSocket !== null;
+    if (!apiSocket) apiSocket = openSocket();
+    apiSocket.ref();
+    pending = {
+      resolve,
+      reject: (err) => {
+        // The server closed an idle keep-alive socket: retry once on a fresh one.
+        if (!retried && reused) apiRequest(method, urlPath, body, headers, true).then(resolve, reject);
+        else reject(err);
       },
-    );
-    // Small request/response pairs: without NODELAY, Nagle plus delayed ACK add ~40 ms.
-    req.on('socket', (socket) => socket.setNoDelay(true));
-    req.on('error', (err) => {
-      // The server closed an idle keep-alive socket: retry once on a fresh one.
-      if (!retried && req.reusedSocket && err.code === 'ECONNRESET') {
-        apiRequest(method, urlPath, body, headers, true).then(resolve, reject);
-      } else {
-        reject(err);
-      }
-    });
-    req.end(body);
+      buffer: Buffer.alloc(0),
+      head: null,
+    };
+    apiSocket.write(Buffer.concat([Buffer.from(head + '\r\n', 'latin1'), payload]));
   });
 }
 

@@ -56,6 +56,7 @@ def serve(settings: Settings, *, announce=print) -> None:
                 if describe is not None:
                     announce(f"Function isolation: {describe()}")
             sys.stdout.flush()
+            sys.stdout.flush()
         await task
 
     try:

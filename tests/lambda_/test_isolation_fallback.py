@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import boto3
 import pytest
@@ -22,6 +23,9 @@ def folders_server(tmp_path_factory):
 
 
 def test_folder_isolation_runs_code_and_layers(folders_server):
+    deadline = time.time() + 5  # the banner is printed just after the server starts answering
+    while "Function isolation" not in folders_server.log() and time.time() < deadline:
+        time.sleep(0.05)
     assert "Function isolation: per-environment folders" in folders_server.log()
     lam = boto3.client(
         "lambda",

@@ -92,9 +92,7 @@ class Sandbox(RuntimeApiHandler):
                 "Runtime.InvalidEntrypoint",
             )
         if ns:
-            bind_tmp = not argv[0].startswith("/tmp/") and not runtimes.host_python().startswith(
-                "/tmp/"
-            )
+            bind_tmp = not _needs_host_tmp(argv[0], self.runtime_dir)
             argv = isolation.wrap(
                 argv,
                 spec.code_dir,
@@ -504,6 +502,16 @@ async def _wait_exit(process: subprocess.Popen) -> int:
         loop.remove_reader(pidfd)
         os.close(pidfd)
     return process.wait()
+
+
+def _needs_host_tmp(program: str, runtime_dir: str) -> bool:
+    """A private /tmp would hide the host's /tmp: not if the runtime or its SDK lives there."""
+    needed = [program, runtimes.host_python()]
+    try:
+        needed += [os.path.realpath(os.path.join(runtime_dir, n)) for n in os.listdir(runtime_dir)]
+    except OSError:
+        pass
+    return any(p == "/tmp" or p.startswith("/tmp/") for p in needed)
 
 
 def _error(request_id: str, error_type: str, message: str) -> tuple[bytes, str]:

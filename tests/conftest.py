@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import uuid
 
 import boto3
@@ -55,3 +56,27 @@ def bucket(s3):
     name = f"test-{uuid.uuid4().hex[:16]}"
     s3.create_bucket(Bucket=name)
     return name
+
+
+@pytest.fixture(scope="session")
+def aws(endpoint, tmp_path_factory):
+    """Run the AWS CLI against the session server, isolated from the user's own AWS config."""
+    home = tmp_path_factory.mktemp("aws-home")
+    env = {
+        **os.environ,
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": str(home / "config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(home / "credentials"),
+        "AWS_PAGER": "",
+    }
+
+    def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+        proc = subprocess.run(["aws", *args], env=env, capture_output=True, text=True, timeout=120)
+        if check:
+            assert proc.returncode == 0, f"aws {' '.join(args)}\n{proc.stdout}\n{proc.stderr}"
+        return proc
+
+    return run

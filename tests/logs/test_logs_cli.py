@@ -3,36 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 
 import pytest
 
 pytestmark = pytest.mark.skipif(shutil.which("aws") is None, reason="the AWS CLI is not installed")
-
-
-@pytest.fixture(scope="module")
-def aws(endpoint, tmp_path_factory):
-    home = tmp_path_factory.mktemp("aws-home")
-    env = {
-        **os.environ,
-        "AWS_ENDPOINT_URL": endpoint,
-        "AWS_ACCESS_KEY_ID": "test",
-        "AWS_SECRET_ACCESS_KEY": "test",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": str(home / "config"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(home / "credentials"),
-        "AWS_PAGER": "",
-    }
-
-    def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-        proc = subprocess.run(["aws", *args], env=env, capture_output=True, text=True, timeout=60)
-        if check:
-            assert proc.returncode == 0, f"aws {' '.join(args)}\n{proc.stdout}\n{proc.stderr}"
-        return proc
-
-    return run
 
 
 def test_create_put_filter(aws, unique, now_ms):

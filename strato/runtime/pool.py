@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -155,6 +157,9 @@ class RuntimeManager:
                     sb.cleanup()
 
     async def start(self) -> None:
+        # Folders of environments that a crash (kill -9) left behind hold nothing anyone needs.
+        for leftover in os.listdir(self.scratch):
+            shutil.rmtree(os.path.join(self.scratch, leftover), ignore_errors=True)
         self._reaper = asyncio.get_running_loop().create_task(self._reap())
 
     async def _reap(self) -> None:

@@ -127,3 +127,25 @@ def test_account_concurrency_limit_throttles_the_extra_invocation(tmp_path):
         assert results == ["TooManyRequestsException", "ok", "ok"]
     finally:
         server.stop()
+
+
+def test_environment_folders_left_by_a_crash_are_removed_at_start(server):
+    import os
+
+    lam, _ = _clients(server.endpoint)
+    lam.create_function(
+        FunctionName="leftover",
+        Runtime="python3.12",
+        Role=ROLE,
+        Handler="app.handler",
+        Code={"ZipFile": make_zip({"app.py": "def handler(e, c):\n    return 1\n"})},
+    )
+    lam.invoke(FunctionName="leftover")
+    scratch = os.path.join(server.state_dir, "scratch", "runtime")
+    assert os.listdir(scratch)  # the warm environment's folder
+    server.kill()
+    server = StratoProcess(server.state_dir, port=server.port).start()
+    try:
+        assert os.listdir(scratch) == []
+    finally:
+        server.stop()

@@ -1,7 +1,8 @@
-"""Peers shared by the side-by-side benchmark runners (run_s3.py, run_lambda.py).
+"""Peers shared by the side-by-side benchmark runners (run_s3.py, run_lambda.py, run_dynamodb.py).
 
 Starting, probing and stopping each server (Strato, moto, ministack, the stub),
-measuring its RSS, and the small statistics and report helpers every runner uses.
+measuring its RSS, the small statistics and report helpers every runner uses, and
+the py-spy profile of a loop against Strato's server.
 Never part of the test suite; see benchmarks/README.md.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import signal
 import socket
 import statistics
@@ -19,6 +21,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -344,3 +347,75 @@ def write_results(out_dir: str, prefix: str, quick: bool, peers: list[Peer], ext
     }
     path.write_text(json.dumps(doc, indent=2))
     return path
+
+
+# ------------------------------------------------------------------------- profile
+
+_FRAME = re.compile(r"^(?P<func>.*) \((?P<file>.*):(?P<line>\d+)\)$")
+
+
+def _frame_key(frame: str) -> str:
+    m = _FRAME.match(frame)
+    if not m:
+        return frame
+    path = m["file"]
+    for marker in ("/site-packages/", "/lib/python3."):
+        if marker in path:
+            path = path.split(marker, 1)[1]
+            break
+    if "/strato/" in path:
+        path = "strato/" + path.rsplit("/strato/", 1)[1]
+    return f"{path}:{m['func']}"
+
+
+def hotspots(raw: Path, top: int = 15) -> dict:
+    """Self and inclusive shares per file:function from py-spy's raw (collapsed) output."""
+    total, own, incl = 0, {}, {}
+    for line in raw.read_text().splitlines():
+        stack, _, n = line.rpartition(" ")
+        if not stack or not n.isdigit():
+            continue
+        count = int(n)
+        total += count
+        frames = [_frame_key(f) for f in stack.split(";")]
+        own[frames[-1]] = own.get(frames[-1], 0) + count
+        for f in set(frames):
+            incl[f] = incl.get(f, 0) + count
+
+    def ranked(d: dict) -> list:
+        return [[k, round(v / total, 4)] for k, v in sorted(d.items(), key=lambda kv: -kv[1])[:top]]
+
+    # frames on every stack (the interpreter's and the server's entry points) say nothing
+    incl = {k: v for k, v in incl.items() if v < total}
+    return {"samples": total, "self": ranked(own), "inclusive": ranked(incl)} if total else {}
+
+
+def profile_loop(peer: Peer, out_dir: Path, key: str, call: Callable, iterations: int) -> dict:
+    """Run `call` `iterations` times while py-spy samples the peer's server process.
+
+    Writes py-spy's raw (collapsed-stack) profile to `out_dir/<peer>-<key>.txt` and
+    returns the loop's wall time with the top self and inclusive `file:function` shares.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    raw = out_dir / f"{peer.name}-{key}.txt"
+    argv = ["py-spy", "record", "--pid", str(peer.proc.pid), "--rate", "1000"]
+    argv += ["--format", "raw", "--output", str(raw)]
+    spy = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    time.sleep(1.0)  # py-spy attaches
+    t0 = time.perf_counter()
+    for _ in range(iterations):
+        call()
+    wall = time.perf_counter() - t0
+    spy.send_signal(signal.SIGINT)
+    try:
+        _, err = spy.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        spy.kill()
+        _, err = spy.communicate()
+    if not raw.exists():
+        return {"error": err.decode(errors="replace")[-300:]}
+    result = {"raw": str(raw), "loop_wall_s": wall, **hotspots(raw)}
+    print(f"    py-spy ({key}): {result.get('samples', 0)} samples, {wall:.2f} s loop; self:")
+    for name, share in result.get("self", [])[:10]:
+        print(f"      {share * 100:5.1f}%  {name}")
+    return result

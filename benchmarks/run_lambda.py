@@ -17,9 +17,7 @@ import json
 import os
 import re
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -38,6 +36,9 @@ from peers import (
     start_all,
     stop_peer,
     summary,
+)
+from peers import (
+    profile_loop as _profile_loop,
 )
 from peers import (
     write_results as _write_results,
@@ -149,69 +150,10 @@ def init_duration(r: dict) -> float | None:
 
 # ------------------------------------------------------------------------- profile
 
-_FRAME = re.compile(r"^(?P<func>.*) \((?P<file>.*):(?P<line>\d+)\)$")
-
-
-def _frame_key(frame: str) -> str:
-    m = _FRAME.match(frame)
-    if not m:
-        return frame
-    path = m["file"]
-    for marker in ("/site-packages/", "/lib/python3."):
-        if marker in path:
-            path = path.split(marker, 1)[1]
-            break
-    if "/strato/" in path:
-        path = "strato/" + path.rsplit("/strato/", 1)[1]
-    return f"{path}:{m['func']}"
-
-
-def hotspots(raw: Path, top: int = 15) -> dict:
-    """Self and inclusive shares per file:function from py-spy's raw (collapsed) output."""
-    total, own, incl = 0, {}, {}
-    for line in raw.read_text().splitlines():
-        stack, _, n = line.rpartition(" ")
-        if not stack or not n.isdigit():
-            continue
-        count = int(n)
-        total += count
-        frames = [_frame_key(f) for f in stack.split(";")]
-        own[frames[-1]] = own.get(frames[-1], 0) + count
-        for f in set(frames):
-            incl[f] = incl.get(f, 0) + count
-
-    def ranked(d: dict) -> list:
-        return [[k, round(v / total, 4)] for k, v in sorted(d.items(), key=lambda kv: -kv[1])[:top]]
-
-    return {"samples": total, "self": ranked(own), "inclusive": ranked(incl)} if total else {}
-
 
 def profile_loop(peer: Peer, key: str, call: Callable, iterations: int) -> dict:
     """Run `call` `iterations` times while py-spy samples the Strato server process."""
-    out_dir = Path(PROFILE["dir"])
-    out_dir.mkdir(parents=True, exist_ok=True)
-    raw = out_dir / f"strato-{key}.txt"
-    argv = ["py-spy", "record", "--pid", str(peer.proc.pid), "--rate", "1000"]
-    argv += ["--format", "raw", "--output", str(raw)]
-    spy = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    time.sleep(1.0)  # py-spy attaches
-    t0 = time.perf_counter()
-    for _ in range(iterations):
-        call()
-    wall = time.perf_counter() - t0
-    spy.send_signal(signal.SIGINT)
-    try:
-        _, err = spy.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        spy.kill()
-        _, err = spy.communicate()
-    if not raw.exists():
-        return {"error": err.decode(errors="replace")[-300:]}
-    result = {"raw": str(raw), "loop_wall_s": wall, **hotspots(raw)}
-    print(f"    py-spy ({key}): {result.get('samples', 0)} samples, {wall:.2f} s loop; self:")
-    for name, share in result.get("self", [])[:10]:
-        print(f"      {share * 100:5.1f}%  {name}")
-    return result
+    return _profile_loop(peer, Path(PROFILE["dir"]), key, call, iterations)
 
 
 # ----------------------------------------------------------------------- workloads

@@ -1,4 +1,4 @@
-"""A trivial S3-ish and Lambda-ish HTTP server: the client's own floor per operation.
+"""A trivial S3-ish, Lambda-ish and DynamoDB-ish HTTP server: the client's own floor per operation.
 
 S3: every request gets a 200 (204 for DELETE). It keeps object bodies in a dict
 so GetObject returns the bytes that were put and the list calls return real XML
@@ -10,6 +10,14 @@ payload (and a fake REPORT line as X-Amz-Log-Result when asked for LogType=Tail)
 A function created with the environment variable SLEEP_MS waits that long
 before answering each invoke (asynchronously, so concurrent invokes overlap),
 the same work the benchmark's sleeping function does.
+
+DynamoDB (POST with `X-Amz-Target: DynamoDB_20120810.<Operation>`): CreateTable
+and DescribeTable answer with an ACTIVE table (and ACTIVE indexes); PutItem,
+BatchWriteItem and TransactWriteItems keep the items they put, so GetItem returns
+the item that was put and Query returns as many items as a real server would (the
+partition named by the first `key = :value` of the key condition, in sort key
+order, up to Limit). UpdateItem, DeleteItem and the rest answer `{}`; conditions
+and update expressions are not evaluated.
 
 It checks nothing (no auth, no validation, no persistence). What boto3 spends
 against it is what the client and the loopback socket cost, with next to
@@ -25,6 +33,7 @@ import asyncio
 import base64
 import hashlib
 import json
+import re
 import sys
 from urllib.parse import parse_qs, unquote
 
@@ -171,6 +180,105 @@ async def _lambda(method: str, path: str, headers: dict[bytes, bytes], body: byt
     return _json(200, {"Configuration": config, "Code": {"RepositoryType": "S3"}})
 
 
+_DDB_TARGET = b"DynamoDB_20120810."
+_DDB_JSON = [(b"content-type", b"application/x-amz-json-1.0")]
+_tables: dict[str, dict] = {}  # name -> {"desc": TableDescription, "items": {key: item}}
+_KEY_EQ = re.compile(r"(#?[\w.]+)\s*=\s*(:\w+)")
+
+
+def _scalar(value: dict):
+    """The sortable Python value of a key attribute ({"S": ..} / {"N": ..} / {"B": ..})."""
+    ((kind, v),) = value.items()
+    return float(v) if kind == "N" else v
+
+
+def _ddb_table(name: str) -> dict:
+    table = _tables.get(name)
+    if table is None:  # never created here: a plain pk table, so the calls still answer
+        table = _tables[name] = {"desc": {"TableName": name, "KeySchema": []}, "items": {}}
+    return table
+
+
+def _ddb_key(table: dict, item: dict) -> tuple:
+    names = [k["AttributeName"] for k in table["desc"]["KeySchema"]] or sorted(item)[:1]
+    return tuple(json.dumps(item.get(n), sort_keys=True) for n in names)
+
+
+def _ddb_put(name: str, item: dict) -> None:
+    table = _ddb_table(name)
+    table["items"][_ddb_key(table, item)] = item
+
+
+def _ddb_query(req: dict) -> dict:
+    table = _ddb_table(req["TableName"])
+    index = req.get("IndexName")
+    schema = table["desc"]["KeySchema"]
+    for gsi in table["desc"].get("GlobalSecondaryIndexes", []):
+        if gsi["IndexName"] == index:
+            schema = gsi["KeySchema"]
+    m = _KEY_EQ.search(req.get("KeyConditionExpression", ""))
+    items = list(table["items"].values())
+    if m:
+        attr = req.get("ExpressionAttributeNames", {}).get(m.group(1), m.group(1))
+        value = req.get("ExpressionAttributeValues", {}).get(m.group(2))
+        items = [i for i in items if i.get(attr) == value]
+    rng = [k["AttributeName"] for k in schema if k["KeyType"] == "RANGE"]
+    if rng:
+        items = [i for i in items if rng[0] in i]
+        items.sort(key=lambda i: _scalar(i[rng[0]]), reverse=not req.get("ScanIndexForward", True))
+    items = items[: req.get("Limit") or len(items)]
+    return {"Items": items, "Count": len(items), "ScannedCount": len(items)}
+
+
+def _dynamodb(op: str, body: bytes):
+    req = json.loads(body or b"{}")
+    if op == "CreateTable":
+        desc = {
+            "TableName": req["TableName"],
+            "TableArn": f"arn:aws:dynamodb:us-east-1:{_ACCOUNT}:table/{req['TableName']}",
+            "TableStatus": "ACTIVE",
+            "KeySchema": req.get("KeySchema", []),
+            "AttributeDefinitions": req.get("AttributeDefinitions", []),
+            "ItemCount": 0,
+            "TableSizeBytes": 0,
+        }
+        gsis = [{**g, "IndexStatus": "ACTIVE"} for g in req.get("GlobalSecondaryIndexes", [])]
+        if gsis:
+            desc["GlobalSecondaryIndexes"] = gsis
+        _tables[req["TableName"]] = {"desc": desc, "items": {}}
+        return 200, _DDB_JSON, json.dumps({"TableDescription": desc}).encode()
+    if op == "DescribeTable":
+        desc = _ddb_table(req["TableName"])["desc"]
+        return 200, _DDB_JSON, json.dumps({"Table": desc}).encode()
+    if op == "DeleteTable":
+        table = _tables.pop(req["TableName"], None) or _ddb_table(req["TableName"])
+        desc = {**table["desc"], "TableStatus": "DELETING"}
+        return 200, _DDB_JSON, json.dumps({"TableDescription": desc}).encode()
+    out: dict = {}
+    if op == "PutItem":
+        _ddb_put(req["TableName"], req["Item"])
+    elif op == "GetItem":
+        table = _ddb_table(req["TableName"])
+        item = table["items"].get(_ddb_key(table, req["Key"]))
+        if item is not None:
+            out = {"Item": item}
+    elif op == "BatchWriteItem":
+        for name, writes in req.get("RequestItems", {}).items():
+            for w in writes:
+                if "PutRequest" in w:
+                    _ddb_put(name, w["PutRequest"]["Item"])
+        out = {"UnprocessedItems": {}}
+    elif op == "TransactWriteItems":
+        for w in req.get("TransactItems", []):
+            if "Put" in w:
+                _ddb_put(w["Put"]["TableName"], w["Put"]["Item"])
+    elif op == "Query":
+        out = _ddb_query(req)
+    elif op == "ListTables":
+        out = {"TableNames": sorted(_tables)}
+    return 200, _DDB_JSON, json.dumps(out).encode()
+
+
 async def app(scope, receive, send):
     if scope["type"] == "lifespan":
         while True:
@@ -186,7 +294,10 @@ async def app(scope, receive, send):
         message = await receive()
         chunks.append(message.get("body", b""))
         more = message.get("more_body", False)
-    if scope["path"].startswith(_LAMBDA_PREFIX):
+    target = next((v for k, v in scope["headers"] if k == b"x-amz-target"), b"")
+    if target.startswith(_DDB_TARGET):
+        result = _dynamodb(target[len(_DDB_TARGET) :].decode(), b"".join(chunks))
+    elif scope["path"].startswith(_LAMBDA_PREFIX):
         result = await _lambda(
             scope["method"], scope["path"], dict(scope["headers"]), b"".join(chunks)
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import zlib
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -31,6 +32,8 @@ class WireOptions:
     xml_namespace: str | None = None
     xml_root_names: dict[str, str] = field(default_factory=dict)  # operation -> root element
     bare_xml_errors: bool = False  # S3 puts <Error> at the root; other rest-xml wraps it
+    error_type_prefix: str = ""  # json services that qualify __type, e.g. DynamoDB's namespace
+    crc32_header: bool = False  # DynamoDB sends x-amz-crc32 of the body; SDKs verify it
 
 
 def serialize_output(
@@ -45,6 +48,8 @@ def serialize_output(
         resp.body = _dumps(body).encode()
         resp.headers.append(("Content-Type", _json_content_type(op.metadata)))
         resp.headers.append(("x-amzn-RequestId", request_id))
+        if opts.crc32_header:
+            resp.headers.append(("x-amz-crc32", str(zlib.crc32(resp.body))))
         return resp
     if protocol == RPC_V2_CBOR:
         if shape is not None:  # an operation without output answers with no body at all
@@ -224,13 +229,15 @@ def serialize_error(
             wire_type = shape.name if shape is not None else code
             fault = "Sender" if err.sender_fault else "Receiver"
             resp.headers.append(("x-amzn-query-error", f"{code};{fault}"))
-        body = {"__type": wire_type, "message": err.message, **fields}
+        body = {"__type": opts.error_type_prefix + wire_type, "message": err.message, **fields}
         if protocol == RPC_V2_CBOR:
             resp.body = cbor.encode(body)
             resp.headers += _CBOR_HEADERS
             resp.headers += [("x-amzn-ErrorType", wire_type), ("x-amzn-RequestId", request_id)]
             return resp
         resp.body = _dumps(body).encode()
+        if opts.crc32_header:
+            resp.headers.append(("x-amz-crc32", str(zlib.crc32(resp.body))))
         ctype = (
             "application/json" if protocol == "rest-json" else _json_content_type(model.metadata)
         )

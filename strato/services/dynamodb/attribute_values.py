@@ -302,13 +302,17 @@ def sort_key_bytes(av: AttributeValue) -> bytes:
     raise ValueError(f"{tag} is not a key type")
 
 
+_SCALE_BIAS = 0x8000
+
+
 def _number_key(number: Decimal) -> bytes:
     negative, digits, exponent = _canonical(number)
     if digits == "0":
         return b"\x01"
-    # value = 0.d1d2... * 10**scale, scale in [-129, 126] over DynamoDB's range
-    scale = exponent + len(digits)
+    # value = 0.d1d2... * 10**scale; two bytes of scale keep any Decimal orderable, even
+    # just outside DynamoDB's range (validation rejects those, but ordering must not crash).
+    scale = exponent + len(digits) + _SCALE_BIAS
     if negative:
         body = bytes(11 - int(d) for d in digits)
-        return b"\x00" + bytes([255 - (scale + 129)]) + body + b"\xff"
-    return b"\x02" + bytes([scale + 129]) + bytes(int(d) + 1 for d in digits) + b"\x00"
+        return b"\x00" + (0xFFFF - scale).to_bytes(2, "big") + body + b"\xff"
+    return b"\x02" + scale.to_bytes(2, "big") + bytes(int(d) + 1 for d in digits) + b"\x00"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .account_info import AccountOperations
 from .batch import BatchOperations
 from .items import ItemOperations
+from .partiql import PartiQLOperations
 from .query import QueryOperations
 from .scan import ScanOperations
 from .table_updates import TableUpdates
@@ -21,9 +22,11 @@ class DynamoDBProvider(
     QueryOperations,
     ScanOperations,
     BatchOperations,
+    PartiQLOperations,
     TransactionOperations,
     TimeToLiveOperations,
     TaggingOperations,
     AccountOperations,
 ):
-    """Tables, items, queries and scans, batches, transactions, TTL (settings and sweeper) and tags."""
+    """Tables, items, queries and scans, batches, transactions, PartiQL, TTL (settings and
+    sweeper) and tags."""

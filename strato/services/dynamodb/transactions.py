@@ -29,17 +29,22 @@ _AS_OPERATION = {
     "Update": "UpdateItem",
 }
 SAME_ITEM = "Transaction request cannot include multiple operations on one item"
+CONDITION_FAILED = ("ConditionalCheckFailed", "The conditional request failed")
 
 
 @dataclass
-class _Write:
-    action: str
+class TransactionWrite:
+    """One write of a transaction (TransactWriteItems or PartiQL's ExecuteTransaction)."""
+
+    action: str  # one of ACTIONS
     record: dict[str, Any]
     schema: TableSchema
     key: Item
     item: Item | None  # Put's item
     parsed: request_expressions.Expressions
     on_failure: str | None
+    # The cancellation reason when the condition fails (PartiQL's INSERT says DuplicateItem).
+    failure: tuple[str, str] = CONDITION_FAILED
 
 
 def _check_count(items: list[Any]) -> None:
@@ -62,6 +67,13 @@ class TransactionOperations(ItemWrites):
         )
         _check_count(params["TransactItems"])
         writes = [self._prepare(ctx, entry) for entry in params["TransactItems"]]
+        return self.run_write_transaction(ctx, params, writes)
+
+    def run_write_transaction(
+        self, ctx: RequestContext, params: dict[str, Any], writes: list[TransactionWrite]
+    ) -> dict[str, Any]:
+        """Commit `writes` all or nothing, honouring ClientRequestToken and
+        ReturnConsumedCapacity / ReturnItemCollectionMetrics from `params`."""
         seen: set[tuple[str, bytes]] = set()
         for write in writes:
             at = (write.schema.name, key_segments(write.schema.key, write.key))
@@ -108,7 +120,7 @@ class TransactionOperations(ItemWrites):
             out = {**out, "ItemCollectionMetrics": metrics}
         return out
 
-    def _prepare(self, ctx: RequestContext, entry: dict[str, Any]) -> _Write:
+    def _prepare(self, ctx: RequestContext, entry: dict[str, Any]) -> TransactionWrite:
         actions = [a for a in ACTIONS if entry.get(a) is not None]
         if len(actions) != 1:
             raise validation("TransactItems can only contain one of Check, Put, Update or Delete")
@@ -126,7 +138,7 @@ class TransactionOperations(ItemWrites):
             key = schema.key.pick(item)
         else:
             check_key(schema, key)
-        return _Write(
+        return TransactionWrite(
             action,
             record,
             schema,
@@ -136,7 +148,7 @@ class TransactionOperations(ItemWrites):
             request.get("ReturnValuesOnConditionCheckFailure"),
         )
 
-    def _decide(self, ctx: RequestContext, writes: list[_Write]) -> list[Change | None]:
+    def _decide(self, ctx: RequestContext, writes: list[TransactionWrite]) -> list[Change | None]:
         """Each write's change, or TransactionCanceledException with every item's reason."""
         reasons: list[dict[str, Any]] = []
         changes: list[Change | None] = []
@@ -145,10 +157,8 @@ class TransactionOperations(ItemWrites):
             old = self.load_item(ctx.account_id, ctx.region, write.schema, write.key)
             condition = write.parsed.condition
             if condition is not None and not evaluate(condition, old or {}):
-                reason: dict[str, Any] = {
-                    "Code": "ConditionalCheckFailed",
-                    "Message": "The conditional request failed",
-                }
+                code, message = write.failure
+                reason: dict[str, Any] = {"Code": code, "Message": message}
                 if write.on_failure == "ALL_OLD" and old is not None:
                     reason["Item"] = old
                 reasons.append(reason)
@@ -156,7 +166,7 @@ class TransactionOperations(ItemWrites):
                 failed = True
                 continue
             try:
-                changes.append(_change(write, old))
+                changes.append(planned_change(write, old))
             except (DynamoValidationError, ServiceError) as e:
                 if isinstance(e, ServiceError) and e.code != "ValidationException":
                     raise
@@ -186,24 +196,36 @@ class TransactionOperations(ItemWrites):
                 raise validation(SAME_ITEM)
             seen.add(at)
             gets.append((schema, key, parsed.projection))
-        totals = capacity.CapacityTotals(params.get("ReturnConsumedCapacity"))
+        items, reports = self.read_transaction(
+            ctx, [(schema, key) for schema, key, _ in gets], params.get("ReturnConsumedCapacity")
+        )
         responses: list[dict[str, Any]] = []
-        with self.store.transaction():  # one consistent snapshot
-            for schema, key, projection in gets:
-                item = self.load_item(ctx.account_id, ctx.region, schema, key)
-                totals.add(schema, 2 * capacity.read_units(item_size(item) if item else 0, True))
-                if item is None:
-                    responses.append({})
-                else:
-                    responses.append({"Item": project(projection, item) if projection else item})
+        for (_, _, projection), item in zip(gets, items, strict=True):
+            if item is None:
+                responses.append({})
+            else:
+                responses.append({"Item": project(projection, item) if projection else item})
         out: dict[str, Any] = {"Responses": responses}
-        reports = totals.reports()
         if reports is not None:
             out["ConsumedCapacity"] = reports
         return out
 
+    def read_transaction(
+        self, ctx: RequestContext, gets: list[tuple[TableSchema, Item]], capacity_mode: str | None
+    ) -> tuple[list[Item | None], list[dict[str, Any]] | None]:
+        """Each (table, key)'s item from one consistent snapshot, and the ConsumedCapacity."""
+        totals = capacity.CapacityTotals(capacity_mode)
+        items: list[Item | None] = []
+        with self.store.transaction():  # one consistent snapshot
+            for schema, key in gets:
+                item = self.load_item(ctx.account_id, ctx.region, schema, key)
+                totals.add(schema, 2 * capacity.read_units(item_size(item) if item else 0, True))
+                items.append(item)
+        return items, totals.reports()
 
-def _change(write: _Write, old: Item | None) -> Change | None:
+
+def planned_change(write: TransactionWrite, old: Item | None) -> Change | None:
+    """The change `write` makes to `old` (None for a condition check)."""
     if write.action == "ConditionCheck":
         return None
     if write.action == "Put":

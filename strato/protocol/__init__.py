@@ -1,7 +1,7 @@
 """AWS wire protocols driven by botocore's service models; no service-specific code lives here."""
 
 from .errors import NotModified, ServiceError
-from .models import load_service_model
+from .models import load_model_file, load_service_model, query_error_codes
 from .parser import parse_params, validate_params
 from .request import HttpRequest, HttpResponse
 from .router import OperationRouter, request_protocol
@@ -14,8 +14,10 @@ __all__ = [
     "OperationRouter",
     "ServiceError",
     "WireOptions",
+    "load_model_file",
     "load_service_model",
     "parse_params",
+    "query_error_codes",
     "request_protocol",
     "serialize_error",
     "serialize_output",

@@ -35,6 +35,18 @@ def load_service_model(
     return botocore.model.ServiceModel(data, service_name=name)
 
 
+@cache
 def load_model_file(path: str, name: str) -> botocore.model.ServiceModel:
     with open(path) as f:
         return botocore.model.ServiceModel(json.load(f), service_name=name)
+
+
+def query_error_codes(model: botocore.model.ServiceModel) -> dict[str, str]:
+    """Error shape name -> wire code, where they differ (an older query model's legacy codes)."""
+    codes = {}
+    for name in model.shape_names:
+        shape = model.shape_for(name)
+        code = shape.metadata.get("error", {}).get("code")
+        if shape.metadata.get("exception") and code and code != name:
+            codes[name] = code
+    return codes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -156,9 +157,13 @@ def _compile(op: OperationModel) -> _Route:
     )
 
 
-def request_protocol(model: ServiceModel, req: HttpRequest) -> str:
-    """Which of the model's protocols a request speaks; older SDKs keep sending older ones."""
-    offered = model.metadata.get("protocols") or [model.protocol]
+def request_protocol(
+    model: ServiceModel, req: HttpRequest, also_offered: Iterable[str] = ()
+) -> str:
+    """Which of the model's protocols a request speaks; older SDKs keep sending older ones.
+
+    `also_offered`: protocols served from an older model the service carries as data."""
+    offered = [*(model.metadata.get("protocols") or [model.protocol]), *also_offered]
     if len(offered) == 1:
         return model.protocol
     headers = req.headers

@@ -34,6 +34,8 @@ class WireOptions:
     bare_xml_errors: bool = False  # S3 puts <Error> at the root; other rest-xml wraps it
     error_type_prefix: str = ""  # json services that qualify __type, e.g. DynamoDB's namespace
     crc32_header: bool = False  # DynamoDB sends x-amz-crc32 of the body; SDKs verify it
+    # awsQueryCompatible json: error shape name -> the legacy query code its header carries
+    query_error_codes: dict[str, str] = field(default_factory=dict)
 
 
 def serialize_output(
@@ -228,7 +230,8 @@ def serialize_error(
             # JSON clients match the shape name; botocore takes the legacy query code from the header.
             wire_type = shape.name if shape is not None else code
             fault = "Sender" if err.sender_fault else "Receiver"
-            resp.headers.append(("x-amzn-query-error", f"{code};{fault}"))
+            query_code = opts.query_error_codes.get(wire_type, code)
+            resp.headers.append(("x-amzn-query-error", f"{query_code};{fault}"))
         body = {"__type": opts.error_type_prefix + wire_type, "message": err.message, **fields}
         if protocol == RPC_V2_CBOR:
             resp.body = cbor.encode(body)

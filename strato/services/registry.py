@@ -18,7 +18,9 @@ from ..protocol import (
     HttpRequest,
     OperationRouter,
     WireOptions,
+    load_model_file,
     load_service_model,
+    query_error_codes,
     request_protocol,
 )
 
@@ -31,11 +33,23 @@ class ServiceSpec:
     validation_error_code: str = "ValidationException"
     model_name: str | None = None
     wire_protocol: str | None = None  # one of the model's `protocols`; None: its first
+    # Protocols current botocore dropped, served from an older model carried as data:
+    # protocol -> path of that service-2.json (SQS's query model).
+    legacy_models: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.model: ServiceModel = load_service_model(
-            self.model_name or self.name, protocol=self.wire_protocol
+        name = self.model_name or self.name
+        legacy = self.legacy_models.get(self.wire_protocol or "")
+        self.model: ServiceModel = (
+            load_model_file(legacy, name)
+            if legacy
+            else load_service_model(name, protocol=self.wire_protocol)
         )
+        if self.model.is_query_compatible and "query" in self.legacy_models:
+            codes = query_error_codes(load_model_file(self.legacy_models["query"], name))
+            self.wire = replace(
+                self.wire, query_error_codes={**codes, **self.wire.query_error_codes}
+            )
         self.router = OperationRouter(self.model)
         md = self.model.metadata
         self.protocol: str = self.model.protocol
@@ -45,7 +59,7 @@ class ServiceSpec:
 
     def for_request(self, req: HttpRequest) -> ServiceSpec:
         """This service as the request's protocol speaks it: same provider, that protocol's model."""
-        protocol = request_protocol(self.model, req)
+        protocol = request_protocol(self.model, req, self.legacy_models)
         if protocol == self.protocol:
             return self
         variant = self._variants.get(protocol)

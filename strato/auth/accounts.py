@@ -1,4 +1,5 @@
-"""Access keys and the accounts they belong to: built-in, from the config file, and added at run time."""
+"""Access keys and the accounts they belong to: built-in, from the config file, added at run time,
+and temporary (STS) keys that carry a session token, a principal and an expiry."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from ..store import Store, keys
 
 DEFAULT_ACCOUNT = "000000000000"
 _NS = "auth:access_keys"
+_TEMPORARY_NS = "auth:temporary_keys"
 
 
 @dataclass(frozen=True)
@@ -18,9 +20,23 @@ class AccessKey:
     secret_access_key: str
     account_id: str
     user_name: str | None = None
+    # Temporary keys only (STS): the token requests must carry, when it lapses, who they act as.
+    session_token: str | None = None
+    expires_at: float | None = None
+    principal: str | None = None
+    user_id: str | None = None
+
+    @property
+    def temporary(self) -> bool:
+        return self.session_token is not None
+
+    def expired(self, now: float) -> bool:
+        return self.expires_at is not None and now >= self.expires_at
 
     @property
     def principal_arn(self) -> str:
+        if self.principal:
+            return self.principal
         if self.user_name:
             return f"arn:aws:iam::{self.account_id}:user/{self.user_name}"
         return f"arn:aws:iam::{self.account_id}:root"
@@ -49,9 +65,38 @@ class AccountRegistry:
         found = self._static.get(access_key_id)
         if found is None and self._store is not None:
             record = self._store.get(_NS, keys.pack(access_key_id))
+            if record is None:
+                record = self._store.get(_TEMPORARY_NS, keys.pack(access_key_id))
             if record is not None:
                 found = AccessKey(**record)
         return found
+
+    def add_temporary(
+        self,
+        access_key_id: str,
+        secret_access_key: str,
+        session_token: str,
+        account_id: str,
+        principal_arn: str,
+        user_id: str,
+        expires_at: float,
+    ) -> AccessKey:
+        """Register STS credentials: valid until `expires_at` (epoch seconds, platform clock),
+        only with their session token, acting as `principal_arn` in `account_id`.
+        Kept in the store, so they survive a restart; expired ones stay to answer ExpiredToken."""
+        if self._store is None:
+            raise RuntimeError("no store to add the access key to")
+        key = AccessKey(
+            access_key_id,
+            secret_access_key,
+            account_id,
+            session_token=session_token,
+            expires_at=expires_at,
+            principal=principal_arn,
+            user_id=user_id,
+        )
+        self._store.put(_TEMPORARY_NS, keys.pack(access_key_id), asdict(key))
+        return key
 
     def add(self, key: AccessKey) -> None:
         if self._store is None:

@@ -19,7 +19,7 @@ UNSIGNED = "UNSIGNED-PAYLOAD"
 
 
 class AuthFailure(Exception):
-    """kind: 'unknown_key', 'bad_signature', 'expired', 'malformed'."""
+    """kind: 'unknown_key', 'bad_signature', 'expired', 'bad_token', 'expired_token', 'malformed'."""
 
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)
@@ -130,6 +130,8 @@ def verify(
         )
     if not check_signature:
         return key
+    if key.temporary:
+        _check_session_token(req, key, now)
     if cred.sigv2:
         _verify_sigv2(req, cred, key, now)
         return key
@@ -148,6 +150,15 @@ def verify(
         if now > signed_at.timestamp() + (cred.expires or 0):
             raise AuthFailure("expired", "Request has expired")
     return key
+
+
+def _check_session_token(req: HttpRequest, key: AccessKey, now: float) -> None:
+    """Temporary keys work only with their own session token, and only until they expire."""
+    token = req.headers.get("x-amz-security-token") or req.query_dict().get("X-Amz-Security-Token")
+    if not token or not hmac.compare_digest(token, key.session_token or ""):
+        raise AuthFailure("bad_token", "The security token included in the request is invalid.")
+    if key.expired(now):
+        raise AuthFailure("expired_token", "The security token included in the request is expired")
 
 
 def signature_v4(req: HttpRequest, cred: Credential, secret: str) -> str:

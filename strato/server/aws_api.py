@@ -33,6 +33,8 @@ log = logging.getLogger("strato.api")
 # Auth failures per protocol family: (code, HTTP status).
 _AUTH_ERRORS = {
     "rest-xml": {
+        "bad_token": ("InvalidToken", 400),
+        "expired_token": ("ExpiredToken", 400),
         "unknown_key": ("InvalidAccessKeyId", 403),
         "bad_signature": ("SignatureDoesNotMatch", 403),
         "expired": ("AccessDenied", 403),
@@ -40,6 +42,8 @@ _AUTH_ERRORS = {
         "missing": ("AccessDenied", 403),
     },
     "query": {
+        "bad_token": ("InvalidClientTokenId", 403),
+        "expired_token": ("ExpiredToken", 403),
         "unknown_key": ("InvalidClientTokenId", 403),
         "bad_signature": ("SignatureDoesNotMatch", 403),
         "expired": ("ExpiredToken", 403),
@@ -47,6 +51,8 @@ _AUTH_ERRORS = {
         "missing": ("MissingAuthenticationToken", 403),
     },
     "json": {
+        "bad_token": ("UnrecognizedClientException", 400),
+        "expired_token": ("ExpiredTokenException", 400),
         "unknown_key": ("UnrecognizedClientException", 400),
         "bad_signature": ("InvalidSignatureException", 400),
         "expired": ("InvalidSignatureException", 400),
@@ -54,6 +60,8 @@ _AUTH_ERRORS = {
         "missing": ("MissingAuthenticationTokenException", 400),
     },
     "smithy-rpc-v2-cbor": {
+        "bad_token": ("UnrecognizedClientException", 400),
+        "expired_token": ("ExpiredTokenException", 400),
         "unknown_key": ("UnrecognizedClientException", 400),
         "bad_signature": ("InvalidSignatureException", 400),
         "expired": ("InvalidSignatureException", 400),
@@ -61,6 +69,8 @@ _AUTH_ERRORS = {
         "missing": ("MissingAuthenticationTokenException", 400),
     },
     "rest-json": {
+        "bad_token": ("UnrecognizedClientException", 403),
+        "expired_token": ("ExpiredTokenException", 403),
         "unknown_key": ("UnrecognizedClientException", 403),
         "bad_signature": ("InvalidSignatureException", 403),
         "expired": ("InvalidSignatureException", 403),
@@ -70,6 +80,11 @@ _AUTH_ERRORS = {
 }
 _UNKNOWN_KEY_MESSAGE = {
     "rest-xml": "The AWS Access Key Id you provided does not exist in our records.",
+}
+# S3 words session-token failures its own way.
+_S3_TOKEN_MESSAGES = {
+    "bad_token": "The provided token is malformed or otherwise invalid.",
+    "expired_token": "The provided token has expired.",
 }
 
 
@@ -169,7 +184,19 @@ class AwsApi:
             if candidates:
                 return candidates[0]
             return None
-        return self.s3
+        return self._unsigned_query_service(req) or self.s3
+
+    def _unsigned_query_service(self, req: HttpRequest) -> ServiceSpec | None:
+        """The query service whose model lets this action go unsigned (STS AssumeRoleWithWebIdentity)."""
+        if "x-www-form-urlencoded" not in req.headers.get("content-type", ""):
+            return None
+        action = req.query_dict().get("Action") or _form_action(req)
+        for spec in self.specs.values():
+            if spec.protocol != "query" or action not in spec.model.operation_names:
+                continue
+            if spec.model.operation_model(action).auth_type == "none":
+                return spec
+        return None
 
     # -- who is calling ---------------------------------------------------
     def _authenticate(
@@ -184,7 +211,7 @@ class AwsApi:
         check = settings.verify_signatures
         anonymous = False
         if cred is None:
-            if check and spec is not self.s3:
+            if check and spec is not self.s3 and self._unsigned_query_service(req) is not spec:
                 raise AuthFailure("missing", "Request is missing Authentication Token")
             # Unsigned S3 calls are anonymous: only a bucket policy can let them through.
             anonymous = check
@@ -271,6 +298,8 @@ class AwsApi:
         message = failure.message
         if failure.kind == "unknown_key" and spec.protocol != "rest-xml":
             message = "The security token included in the request is invalid."
+        if spec.protocol == "rest-xml":
+            message = _S3_TOKEN_MESSAGES.get(failure.kind, message)
         err = ServiceError(code, message, status)
         return serialize_error(spec.model, err, request_id, spec.wire, method)
 

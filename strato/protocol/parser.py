@@ -193,13 +193,65 @@ def validate_params(op: OperationModel, params: dict[str, Any], code: str) -> No
     if shape is None:
         return
     report = _validator.validate(params, shape)
-    if not report.has_errors():
-        return
-    errors = report._errors  # botocore keeps the structured errors only here
+    # botocore reports a string's length rather than its value, with its own path format:
+    # minimum lengths and values are checked here instead, with AWS's paths and wording.
+    errors = [e for e in report._errors if e[0] not in ("invalid length", "invalid range")]
     messages = [_message(kind, name, details) for kind, name, details in errors]
+    _check_bounds(shape, params, "", messages)
+    if not messages:
+        return
     count = len(messages)
     noun = "error" if count == 1 else "errors"
     raise ServiceError(code, f"{count} validation {noun} detected: " + "; ".join(messages), 400)
+
+
+_LENGTHED = ("string", "blob", "list", "map")
+_NUMERIC = ("integer", "long", "float", "double")
+
+
+def _check_bounds(shape: Shape, value: Any, path: str, messages: list[str]) -> None:
+    """The model's minimum lengths and values, reported as AWS reports them.
+
+    Maximums are left to each provider: services word their own limit errors (DynamoDB's
+    "Too many items requested...", CloudWatch's "must not have a size greater than 30").
+    """
+    t = shape.type_name
+    if value is None:
+        return
+    meta = shape.metadata
+    if t in _LENGTHED and "min" in meta:
+        try:
+            size = len(value)
+        except TypeError:  # a streamed body: its size is not known here
+            size = None
+        if size is not None and size < meta["min"]:
+            shown = "" if t == "blob" else value
+            messages.append(
+                f"Value '{shown}' at '{path}' failed to satisfy constraint: "
+                f"Member must have length greater than or equal to {meta['min']}"
+            )
+    elif t in _NUMERIC and isinstance(value, (int, float)) and not isinstance(value, bool):
+        if "min" in meta and value < meta["min"]:
+            messages.append(
+                f"Value '{value}' at '{path}' failed to satisfy constraint: "
+                f"Member must have value greater than or equal to {meta['min']}"
+            )
+    if t == "structure" and isinstance(value, dict) and not shape.is_document_type:
+        for name, member in shape.members.items():
+            if name in value:
+                _check_bounds(member, value[name], _join(path, name), messages)
+    elif t == "list" and isinstance(value, list):
+        for i, item in enumerate(value, 1):
+            _check_bounds(shape.member, item, f"{path}.{i}.member", messages)
+    elif t == "map" and isinstance(value, dict):
+        for key, item in value.items():
+            _check_bounds(shape.key, key, f"{path}.{key}.key" if path else key, messages)
+            _check_bounds(shape.value, item, f"{path}.{key}" if path else key, messages)
+
+
+def _join(path: str, name: str) -> str:
+    lowered = name[:1].lower() + name[1:]
+    return f"{path}.{lowered}" if path else lowered
 
 
 def _message(kind: str, name: str, details: dict) -> str:

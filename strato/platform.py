@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,13 +43,20 @@ class Platform:
                 flush()
 
     async def start(self) -> None:
-        """Start providers' background work (timers, warm pools) once the event loop runs."""
-        for provider in self.providers.values():
+        """Start providers' background work (timers, warm pools) once the event loop runs.
+
+        One provider failing to start is logged and does not keep the others from starting.
+        """
+        for name, provider in self.providers.items():
             hook = getattr(provider, "start", None)
-            if hook is not None:
+            if hook is None:
+                continue
+            try:
                 result = hook()
                 if inspect.isawaitable(result):
                     await result
+            except Exception:
+                logging.getLogger("strato").exception("the %s provider failed to start", name)
 
     async def stop(self) -> None:
         for provider in self.providers.values():

@@ -1,2 +1,11 @@
-"""Amazon EventBridge. The API provider (buses, rules, targets) comes with issue 5; for now
-this package holds only the pure event-pattern engine in `patterns`."""
+"""Amazon EventBridge: event buses, rules, targets, PutEvents and scheduled rules.
+
+`patterns` holds the pure event-pattern engine the rules use.
+"""
+
+from ..registry import ServiceSpec
+from .provider import EventsProvider
+
+SPEC = ServiceSpec(name="events", provider_factory=EventsProvider)
+
+__all__ = ["SPEC", "EventsProvider"]

@@ -1,0 +1,28 @@
+"""The SNS provider: every operation Strato implements, composed by area.
+
+Other parts of Strato publish without HTTP through `publish_internal(account, region,
+topic, message, subject=None, attributes=None, group_id=None, dedup_id=None) -> message_id`
+(`topic`: ARN or name), and Lambda's destinations through `deliver_lambda_destination` /
+`deliver_lambda_dead_letter`. Strato's own routes: GET/DELETE /_strato/outbox (captured
+email), and the SubscribeURL / UnsubscribeURL links under /_strato/sns/.
+"""
+
+from __future__ import annotations
+
+from .delivery import DeliveryOperations
+from .links import LinkOperations
+from .outbox import OutboxOperations
+from .publishing import PublishOperations
+from .subscriptions import SubscriptionOperations
+from .topics import TopicOperations
+
+
+class SnsProvider(
+    TopicOperations,
+    SubscriptionOperations,
+    PublishOperations,
+    DeliveryOperations,
+    OutboxOperations,
+    LinkOperations,
+):
+    """Topics, subscriptions, publishing, and delivery to SQS, Lambda, HTTP and email."""

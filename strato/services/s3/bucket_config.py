@@ -6,6 +6,7 @@ from typing import Any
 
 from ...auth import RequestContext
 from ...protocol import ServiceError
+from . import notifications
 from .acl import acl_policy, check_acl_allowed
 from .base import S3Base
 from .buckets import policy_json
@@ -107,7 +108,9 @@ class BucketConfigOperations(S3Base):
     ) -> dict[str, Any]:
         self.bucket(p["Bucket"])
         config = checked_notification_config(p.get("NotificationConfiguration") or {})
-        return self._put_config(p["Bucket"], "Notification", config)
+        self._put_config(p["Bucket"], "Notification", config)
+        notifications.test_event(self, ctx, self.bucket(p["Bucket"]))
+        return {}
 
     def get_bucket_notification_configuration(
         self, ctx: RequestContext, p: dict[str, Any]

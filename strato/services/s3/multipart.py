@@ -10,7 +10,7 @@ from urllib.parse import quote
 from ...auth import RequestContext
 from ...protocol import ServiceError
 from ...store import keys
-from . import checksums, conditions, object_data, records
+from . import checksums, conditions, notifications, object_data, records
 from .acl import check_acl_allowed
 from .errors import invalid_argument, malformed_xml, no_such_upload
 from .objects import ObjectOperations, check_key, object_attributes, parse_copy_source
@@ -192,6 +192,9 @@ class MultipartOperations(ObjectOperations):
                     self.store.release_blob(part["Blob"])
             self.store.delete(records.UPLOADS, keys.pack(name, upload_id))
             self.commit_version(bucket, key, record)
+            notifications.object_event(
+                self, ctx, bucket, "ObjectCreated:CompleteMultipartUpload", key, record
+            )
         out: dict[str, Any] = {
             "Location": f"http://{ctx.host or 's3.amazonaws.com'}/{name}/{quote(key, safe='/')}",
             "Bucket": name,

@@ -8,7 +8,7 @@ from urllib.parse import unquote
 from ...auth import RequestContext
 from ...protocol import ServiceError
 from ...store import keys
-from . import checksums, conditions, object_data, records
+from . import checksums, conditions, notifications, object_data, records
 from .acl import acl_policy, check_acl_allowed
 from .errors import (
     invalid_argument,
@@ -286,6 +286,7 @@ class ObjectOperations(VersionStore):
                 check_acl_allowed(bucket, p)
                 conditions.check_write(p, self.current(bucket["Name"], key), key)
                 self.commit_version(bucket, key, record)
+                notifications.object_event(self, ctx, bucket, "ObjectCreated:Put", key, record)
         except BaseException:
             self.store.discard_blob(blob.id)
             raise
@@ -355,6 +356,7 @@ class ObjectOperations(VersionStore):
             with self.store.transaction():
                 dest = self.bucket(p["Bucket"])
                 self.commit_version(dest, key, record)
+                notifications.object_event(self, ctx, dest, "ObjectCreated:Copy", key, record)
         except BaseException:
             self.store.discard_blob(blob.id)
             raise
@@ -375,7 +377,9 @@ class ObjectOperations(VersionStore):
     def delete_object(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         with self.store.transaction():
             bucket = self.bucket(p["Bucket"])
-            return self._delete_one(bucket, p["Key"], p.get("VersionId"), p)
+            out = self._delete_one(bucket, p["Key"], p.get("VersionId"), p)
+            notifications.removed_event(self, ctx, bucket, p["Key"], p.get("VersionId"), out)
+            return out
 
     def _delete_one(
         self,
@@ -458,6 +462,7 @@ class ObjectOperations(VersionStore):
                         }
                     )
                     continue
+                notifications.removed_event(self, ctx, bucket, key, item.get("VersionId"), result)
                 if quiet:
                     continue
                 entry: dict[str, Any] = {"Key": key}
@@ -495,6 +500,9 @@ class ObjectOperations(VersionStore):
         tags = p["Tagging"].get("TagSet") or []
         check_tag_set(tags, limit=10)
         record = self._rewrite_version(p, lambda r: r.__setitem__("Tags", tags))
+        notifications.object_event(
+            self, ctx, self.bucket(p["Bucket"]), "ObjectTagging:Put", p["Key"], record
+        )
         return self._version_out(p, record)
 
     def get_object_tagging(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
@@ -503,6 +511,9 @@ class ObjectOperations(VersionStore):
 
     def delete_object_tagging(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         record = self._rewrite_version(p, lambda r: r.pop("Tags", None))
+        notifications.object_event(
+            self, ctx, self.bucket(p["Bucket"]), "ObjectTagging:Delete", p["Key"], record
+        )
         return self._version_out(p, record)
 
     def _version_out(self, p: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:

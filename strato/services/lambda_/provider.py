@@ -14,6 +14,7 @@ from ...runtime.sdk import NodeSdk, node_generation, python_runtime_dir
 from ...runtime.spec import FunctionSpec
 from .destinations import DestinationDelivery
 from .event_config import EventConfigOperations
+from .event_sources import EventSourceOperations
 from .functions import FunctionOperations
 from .invoke import InvokeOperations
 from .layers import LayerOperations
@@ -33,6 +34,7 @@ class LambdaProvider(
     EventConfigOperations,
     DestinationDelivery,
     ProvisionedOperations,
+    EventSourceOperations,
 ):
     def __init__(self, platform) -> None:
         super().__init__(platform)
@@ -57,10 +59,12 @@ class LambdaProvider(
         await self.runtime.start()
         self.restore_provisioned()
         self._worker = asyncio.get_running_loop().create_task(self._async_worker())
+        self.start_event_sources()
 
     async def stop(self) -> None:
         for task in list(self._provisioning):
             task.cancel()
+        await self.stop_event_sources()
         if self._worker is not None:
             self._worker.cancel()
             with contextlib.suppress(asyncio.CancelledError):

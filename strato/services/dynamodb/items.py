@@ -89,14 +89,19 @@ class ItemOperations(ItemWrites):
             out["ConsumedCapacity"] = consumed
         return out
 
-    @operation
-    def delete_item(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-        returned = check_write_enums(params, put_or_delete=True)
+    def _keyed_write(self, ctx: RequestContext, params: dict[str, Any], operation: str):
+        """What DeleteItem and UpdateItem check before touching the item, in AWS's order."""
+        returned = check_write_enums(params, put_or_delete=operation == "DeleteItem")
         key = validate_item(params["Key"], "Key")
-        parsed = request_expressions.parse(params, "DeleteItem")
+        parsed = request_expressions.parse(params, operation)
         record = self.used_table(ctx, params["TableName"])
         schema = TableSchema.of(record)
         check_key(schema, key)
+        return returned, key, parsed, record, schema
+
+    @operation
+    def delete_item(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+        returned, key, parsed, record, schema = self._keyed_write(ctx, params, "DeleteItem")
         with self.store.transaction():
             old = self.load_item(ctx.account_id, ctx.region, schema, key)
             check_condition(parsed.condition, old, params)
@@ -114,12 +119,7 @@ class ItemOperations(ItemWrites):
 
     @operation
     def update_item(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-        returned = check_write_enums(params, put_or_delete=False)
-        key = validate_item(params["Key"], "Key")
-        parsed = request_expressions.parse(params, "UpdateItem")
-        record = self.used_table(ctx, params["TableName"])
-        schema = TableSchema.of(record)
-        check_key(schema, key)
+        returned, key, parsed, record, schema = self._keyed_write(ctx, params, "UpdateItem")
         with self.store.transaction():
             old = self.load_item(ctx.account_id, ctx.region, schema, key)
             check_condition(parsed.condition, old, params)

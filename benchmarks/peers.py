@@ -12,6 +12,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import signal
 import socket
 import statistics
@@ -419,3 +420,38 @@ def profile_loop(peer: Peer, out_dir: Path, key: str, call: Callable, iterations
     for name, share in result.get("self", [])[:10]:
         print(f"      {share * 100:5.1f}%  {name}")
     return result
+
+
+def record_rss_after_load(peers: list[Peer]) -> None:
+    for p in peers:
+        if p.ok:
+            p.rss_after_mb = rss_mb(p.proc.pid)
+
+
+def stop_all(peers: list[Peer]) -> None:
+    for p in peers:
+        stop_peer(p)
+
+
+def report(
+    out_dir: str,
+    prefix: str,
+    quick: bool,
+    peers: list[Peer],
+    labels: dict,
+    table: str,
+    goals: list[str] | None = None,
+) -> int:
+    """Print the table (and targets), write the results JSON, clean the peers' work folders."""
+    print()
+    print(table)
+    extra: dict = {"workloads": labels, "table": table}
+    if goals is not None:
+        print()
+        print("\n".join(goals))
+        extra["targets"] = goals
+    path = write_results(out_dir, prefix, quick, peers, extra)
+    print(f"\nresults: {path}")
+    for p in peers:
+        shutil.rmtree(p.workdir, ignore_errors=True)
+    return 0

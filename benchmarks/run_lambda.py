@@ -32,16 +32,14 @@ from peers import (
     make_client,
     make_peer,
     peers_table,
-    rss_mb,
+    record_rss_after_load,
+    report,
     start_all,
-    stop_peer,
+    stop_all,
     summary,
 )
 from peers import (
     profile_loop as _profile_loop,
-)
-from peers import (
-    write_results as _write_results,
 )
 
 LAMBDA_PEERS = ["strato", "ministack", "stub"]
@@ -497,30 +495,14 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  {w.key:<11} {p.name:<10} FAILED {type(e).__name__}: {e}")
                     if not p.ok:
                         print(p.log_tail(), file=sys.stderr)
-        for p in peers:
-            if p.ok:
-                p.rss_after_mb = rss_mb(p.proc.pid)
+        record_rss_after_load(peers)
     finally:
-        for p in peers:
-            stop_peer(p)
+        stop_all(peers)
 
     table = render(peers, wls)
     goals = targets(peers, wls)
-    print()
-    print(table)
-    print()
-    print("\n".join(goals))
-    path = _write_results(
-        args.out,
-        "lambda",
-        args.quick,
-        peers,
-        {"workloads": {w.key: w.label for w in wls}, "table": table, "targets": goals},
-    )
-    print(f"\nresults: {path}")
-    for p in peers:
-        shutil.rmtree(p.workdir, ignore_errors=True)
-    return 0
+    labels = {w.key: w.label for w in wls}
+    return report(args.out, "lambda", args.quick, peers, labels, table, goals)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ Never part of the test suite; see benchmarks/README.md.
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import sys
 import time
@@ -26,10 +25,10 @@ from peers import (
     make_peer,
     peers_table,
     percentile,
-    rss_mb,
+    record_rss_after_load,
+    report,
     start_all,
-    stop_peer,
-    write_results,
+    stop_all,
 )
 
 KIB = b"x" * 1024
@@ -248,28 +247,13 @@ def main(argv: list[str] | None = None) -> int:
                 except Exception as e:  # noqa: BLE001 - report, keep going
                     p.results[w.key] = {"error": f"{type(e).__name__}: {e}"}
                     print(f"  {w.label:<48} {p.name:<10} FAILED {type(e).__name__}: {e}")
-        for p in peers:
-            if p.ok:
-                p.rss_after_mb = rss_mb(p.proc.pid)
+        record_rss_after_load(peers)
     finally:
-        for p in peers:
-            stop_peer(p)
+        stop_all(peers)
 
     table = render(peers, wls)
-    print()
-    print(table)
-
-    path = write_results(
-        args.out,
-        "s3",
-        args.quick,
-        peers,
-        {"workloads": {w.key: w.label for w in wls}, "table": table},
-    )
-    print(f"\nresults: {path}")
-    for p in peers:
-        shutil.rmtree(p.workdir, ignore_errors=True)
-    return 0
+    labels = {w.key: w.label for w in wls}
+    return report(args.out, "s3", args.quick, peers, labels, table)
 
 
 if __name__ == "__main__":

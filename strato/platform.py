@@ -10,6 +10,7 @@ from typing import Any
 from .auth.accounts import AccountRegistry
 from .clock import Clock
 from .config import Settings
+from .events import Outbox
 from .store import Store, open_store
 
 
@@ -20,6 +21,10 @@ class Platform:
     clock: Clock
     accounts: AccountRegistry
     providers: dict[str, Any] = field(default_factory=dict)
+    outbox: Outbox = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.outbox = Outbox(self.store, self.clock)
 
     @classmethod
     def open(cls, settings: Settings) -> Platform:
@@ -57,8 +62,10 @@ class Platform:
                     await result
             except Exception:
                 logging.getLogger("strato").exception("the %s provider failed to start", name)
+        await self.outbox.start()  # after providers registered their delivery handlers
 
     async def stop(self) -> None:
+        await self.outbox.stop()
         for provider in self.providers.values():
             hook = getattr(provider, "stop", None)
             if hook is not None:

@@ -1,104 +1,52 @@
-"""Delivering queued events to targets, with the target's RetryPolicy and DeadLetterConfig.
+"""Delivering routed events to targets, with the target's RetryPolicy and DeadLetterConfig.
 
-A worker takes due entries from `events:deliveries` (keyed by due time), hands each to its
-target's service, and on failure re-queues it with backoff on the shared clock until
-MaximumRetryAttempts (default 185) or MaximumEventAgeInSeconds (default 86400) runs out,
-then sends the event to the dead-letter queue, as AWS does.
+Routing (`publishing.py`) adds one outbox entry per (rule, target) in the transaction that
+accepted the event; the platform's outbox (`strato/events/outbox.py`) calls `deliver` and
+retries with backoff on the shared clock until MaximumRetryAttempts (default 185) or
+MaximumEventAgeInSeconds (default 86400) runs out, then `_dead_letter` sends the event to
+the target's dead-letter queue, as AWS does.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import logging
 import uuid
 from typing import Any
 
 from ...auth import RequestContext
-from ...store import keys
+from ...events import DeliveryFailed, RetryPolicy
 from . import records
 from .target_input import target_input
 
 log = logging.getLogger("strato.events")
 
+KIND = "events.target"
 DEFAULT_RETRIES = 185
 DEFAULT_MAX_AGE = 86400
 
 
-class DeliveryFailed(Exception):
-    def __init__(self, code: str, message: str, retryable: bool = True) -> None:
-        super().__init__(message)
-        self.code, self.message, self.retryable = code, message, retryable
+def retry_policy(target: dict[str, Any]) -> RetryPolicy:
+    policy = target.get("RetryPolicy") or {}
+    return RetryPolicy(
+        attempts=policy.get("MaximumRetryAttempts", DEFAULT_RETRIES),
+        max_age_s=policy.get("MaximumEventAgeInSeconds", DEFAULT_MAX_AGE),
+    )
 
 
 class Delivery:
     def __init__(self) -> None:
-        self._wake: asyncio.Event | None = None
-        self._worker: asyncio.Task | None = None
-
-    async def start(self) -> None:
-        self._wake = asyncio.Event()
-        self._worker = asyncio.create_task(self._deliver_forever())
-
-    async def stop(self) -> None:
-        if self._worker is not None:
-            self._worker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._worker
+        self.platform.outbox.register(KIND, self.deliver, self._dead_letter)
 
     def wake_delivery(self) -> None:
-        if self._wake is not None:
-            self._wake.set()
+        self.platform.outbox.wake()
 
-    async def _deliver_forever(self) -> None:
-        while True:
-            try:
-                await self._deliver_due()
-            except Exception:
-                log.exception("event delivery worker failed; retrying")
-            self._wake.clear()
-            waiter = asyncio.ensure_future(self._wake.wait())
-            sleeper = asyncio.ensure_future(self.clock.sleep(0.5))
-            await asyncio.wait({waiter, sleeper}, return_when=asyncio.FIRST_COMPLETED)
-            waiter.cancel()
-            sleeper.cancel()
+    def queue_delivery(self, item: dict[str, Any]) -> None:
+        """Add one (event, rule, target) delivery; call inside the routing transaction."""
+        self.platform.outbox.add(KIND, item, retry_policy(item["Target"]))
 
-    async def _deliver_due(self) -> None:
-        while True:
-            now_ms = self.clock.now_ms()
-            hi = keys.pack(f"{now_ms:016d}") + b"\xff"
-            due = list(self.store.scan(records.DELIVERIES, b"", hi, limit=50))
-            if not due:
-                return
-            for key, item in due:
-                self.store.delete(records.DELIVERIES, key)
-                try:
-                    self.deliver(item)
-                except DeliveryFailed as e:
-                    self._failed(item, e)
-                except Exception as e:  # a bug in a target must not stop the worker
-                    log.exception("event delivery to %s failed", item["Target"]["Arn"])
-                    self._failed(item, DeliveryFailed("InternalError", str(e), retryable=False))
-            await asyncio.sleep(0)
-
-    def _failed(self, item: dict, error: DeliveryFailed) -> None:
+    def _dead_letter(self, item: dict, error: DeliveryFailed) -> None:
         target = item["Target"]
-        policy = target.get("RetryPolicy") or {}
-        attempts = policy.get("MaximumRetryAttempts", DEFAULT_RETRIES)
-        max_age_ms = policy.get("MaximumEventAgeInSeconds", DEFAULT_MAX_AGE) * 1000
-        attempt = item["Attempt"] + 1
-        delay_ms = min(2 ** item["Attempt"], 300) * 1000
-        now_ms = self.clock.now_ms()
-        if (
-            error.retryable
-            and attempt <= attempts
-            and now_ms + delay_ms - item["FirstMs"] <= max_age_ms
-        ):
-            item = {**item, "Attempt": attempt}
-            due = now_ms + delay_ms
-            self.store.put(records.DELIVERIES, keys.pack(f"{due:016d}", item["Id"]), item)
-            return
         log.warning(
             "event %s to %s failed (%s: %s); giving up",
             item["Event"]["id"],
@@ -190,9 +138,7 @@ class Delivery:
         if self.bus_record(account, region, bus) is None:
             raise DeliveryFailed("ResourceNotFoundException", f"Event bus {bus} does not exist.")
         event = dict(item["Event"])
-        with self.store.transaction() as tx:
-            self.route(tx, account, region, bus, event)
-        self.wake_delivery()
+        self.route(self.store, account, region, bus, event)
 
     def _send_sqs(
         self,

@@ -41,11 +41,9 @@ class EventsProvider(Publishing, Delivery, Scheduler):
         Scheduler.__init__(self)
 
     async def start(self) -> None:
-        await Delivery.start(self)
         await Scheduler.start(self)
 
     async def stop(self) -> None:
-        await Delivery.stop(self)
         await Scheduler.stop(self)
 
     # -- event buses --------------------------------------------------------------

@@ -1,6 +1,6 @@
 """PutEvents: per-entry validation, the event document, and routing to matching rules' targets.
 
-Routing writes one pending delivery per (rule, target) in the same store transaction, so
+Routing adds one outbox entry per (rule, target) in the same store transaction, so
 delivery (`delivery.py`) is at least once and survives a restart.
 """
 
@@ -55,7 +55,6 @@ class Publishing:
                 bus = records.bus_name(entry.get("EventBusName"))
                 self.route(tx, ctx.account_id, ctx.region, bus, event)
                 results.append({"EventId": event["id"]})
-        self.wake_delivery()
         return {"FailedEntryCount": failed, "Entries": results}
 
     def _entry_problem(self, ctx: RequestContext, entry: dict[str, Any]) -> tuple[str, str] | None:
@@ -101,7 +100,6 @@ class Publishing:
         """Queue the event for every target of every enabled rule on the bus that matches it."""
         lo, hi = keys.prefix_range(account, region, bus)
         count = 0
-        now_ms = self.clock.now_ms()
         for _, rule in list(tx.scan(records.RULES, lo, hi)):
             if rule.get("State") != "ENABLED":
                 continue
@@ -115,17 +113,14 @@ class Publishing:
             tlo, thi = keys.prefix_range(account, region, bus, rule["Name"])
             for _, target in list(tx.scan(records.TARGETS, tlo, thi)):
                 delivery = {
-                    "Id": str(uuid.uuid4()),
                     "Account": account,
                     "Region": region,
                     "Rule": rule["Name"],
                     "RuleArn": rule["Arn"],
                     "Target": target,
                     "Event": event,
-                    "Attempt": 0,
-                    "FirstMs": now_ms,
                 }
-                tx.put(records.DELIVERIES, keys.pack(f"{now_ms:016d}", delivery["Id"]), delivery)
+                self.queue_delivery(delivery)
                 count += 1
         return count
 
@@ -148,4 +143,3 @@ class Publishing:
         event = self.event_document(account, region, entry)
         with self.store.transaction() as tx:
             self.route(tx, account, region, records.bus_name(resource), event)
-        self.wake_delivery()

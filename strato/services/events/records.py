@@ -17,7 +17,6 @@ RULES = "events:rules"
 TARGETS = "events:targets"
 TAGS = "events:tags"
 SCHEDULE = "events:schedule"
-DELIVERIES = "events:deliveries"
 DEFAULT_BUS = "default"
 
 

@@ -55,7 +55,6 @@ class Scheduler:
 
     def fire_due_schedules(self) -> None:
         now = self.clock.now()
-        fired = False
         for key, entry in list(self.store.scan(records.SCHEDULE)):
             if entry["Next"] > now:
                 continue
@@ -84,6 +83,3 @@ class Scheduler:
                 if following <= now:
                     following = schedule.next_after(now)
                 tx.put(records.SCHEDULE, key, {**entry, "Next": following})
-            fired = True
-        if fired:
-            self.wake_delivery()

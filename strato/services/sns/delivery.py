@@ -1,10 +1,12 @@
 """Delivery after Publish returns: to SQS, Lambda, HTTP/HTTPS and the email outbox.
 
-Publish records each message in `sns:pending` (with the subscriptions it is for) and
-hands it to a queue that one worker drains in order (so a FIFO topic's messages reach
-their FIFO queues in order); the record goes once every subscription had its attempt,
-and `start()` re-queues what a stop left behind. HTTP posts run as their own tasks:
-their retries are in memory only (a stop mid-retry loses that one delivery).
+Publish adds one entry per confirmed, matching subscription to the platform's outbox
+(`strato/events/outbox.py`) in the transaction that accepts the message, so delivery is at
+least once and survives a restart, and a FIFO topic's messages reach their FIFO queues in
+order. SQS, Lambda and email deliveries fail only for client errors (a missing queue, a
+policy that refuses SNS): those go to the subscription's dead-letter queue at once, as on
+AWS. HTTP/HTTPS deliveries are retried under the subscription's (or topic's) DeliveryPolicy
+(default: 3 retries, 20 s apart on the shared clock), then dead-lettered.
 """
 
 from __future__ import annotations
@@ -21,63 +23,73 @@ from typing import Any
 
 from ...auth import RequestContext
 from ...auth.policy import ALLOW, MalformedPolicy, Request, evaluate, parse
-from ...store import keys
+from ...events import DeliveryFailed, RetryPolicy
 from . import envelope, filter_policy, records
 from .base import SnsBase
 
 log = logging.getLogger(__name__)
-_HTTP_ATTEMPTS = 3
-
-
-class DeliveryFailed(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+KIND = "sns.subscription"
+HTTP_KIND = "sns.http"
+_HTTP_DEFAULT = {"numRetries": 3, "minDelayTarget": 20, "maxDelayTarget": 20}
 
 
 class DeliveryOperations(SnsBase):
-    _queue: asyncio.Queue | None = None
-    _worker: asyncio.Task | None = None
-
-    async def start(self) -> None:
-        self._queue = asyncio.Queue()
+    def register_deliveries(self) -> None:
+        outbox = self.platform.outbox
+        outbox.register(KIND, self._deliver_entry, self._dead_letter_entry)
+        outbox.register(HTTP_KIND, self._deliver_http_entry, self._dead_letter_entry)
         self._tasks: set[asyncio.Task] = set()
-        for key, item in list(self.store.scan(records.PENDING)):
-            subs = [
-                s
-                for arn in item["Subs"]
-                if (s := self.store.get(records.SUBSCRIPTIONS, _sub_key(arn))) is not None
-            ]
-            self._queue.put_nowait((key, item["Message"], subs))
-        self._worker = asyncio.get_running_loop().create_task(self._work())
-
-    async def stop(self) -> None:
-        if self._worker is not None:
-            self._worker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._worker
 
     def dispatch(self, message: dict[str, Any]) -> None:
-        subs = [s for s in self.subscriptions_of(message["TopicArn"]) if not s["Pending"]]
-        if not subs:
-            return
-        key = keys.pack(f"{int(self.clock.now() * 1e6):020d}", message["MessageId"])
-        item = {"Message": message, "Subs": [s["SubscriptionArn"] for s in subs]}
-        self.store.put(records.PENDING, key, item)
-        if self._queue is not None:
-            self._queue.put_nowait((key, message, subs))
+        """Queue the message for each subscription it is for; call in Publish's transaction."""
+        outbox = self.platform.outbox
+        for sub in self.subscriptions_of(message["TopicArn"]):
+            if sub["Pending"] or not _passes_filter(message, sub):
+                continue
+            entry = {"Message": message, "SubscriptionArn": sub["SubscriptionArn"]}
+            if sub["Protocol"] in ("http", "https"):
+                outbox.add(HTTP_KIND, entry, self._http_retry(sub))
+            else:
+                outbox.add(KIND, entry, RetryPolicy(attempts=0))
 
-    async def _work(self) -> None:
-        assert self._queue is not None
-        while True:
-            key, message, subs = await self._queue.get()
-            for sub in subs:
-                try:
-                    self._deliver(message, sub)
-                except Exception:
-                    log.exception("SNS delivery to %s failed", sub["SubscriptionArn"])
-            self.store.delete(records.PENDING, key)
+    def _http_retry(self, sub: dict[str, Any]) -> RetryPolicy:
+        policy = _HTTP_DEFAULT
+        text = sub["Attributes"].get("DeliveryPolicy") or self._topic_delivery_policy(sub)
+        with contextlib.suppress(ValueError, TypeError, AttributeError):
+            doc = json.loads(text) if text else {}
+            doc = doc.get("http", doc)  # a topic's policy nests it under "http"
+            policy = {**policy, **(doc.get("healthyRetryPolicy") or {})}
+        return RetryPolicy(
+            attempts=int(policy["numRetries"]),
+            max_age_s=3600.0,
+            base_s=float(policy["minDelayTarget"]),
+            cap_s=float(policy["maxDelayTarget"]),
+        )
+
+    def _topic_delivery_policy(self, sub: dict[str, Any]) -> str | None:
+        parsed = records.parse_topic_arn(sub["TopicArn"])
+        topic = self.store.get(records.TOPICS, records.topic_key(*parsed)) if parsed else None
+        return (topic or {}).get("Attributes", {}).get("DeliveryPolicy")
+
+    def _entry_subscription(self, entry: dict[str, Any]) -> dict[str, Any] | None:
+        return self.store.get(records.SUBSCRIPTIONS, _sub_key(entry["SubscriptionArn"]))
+
+    def _deliver_entry(self, entry: dict[str, Any]) -> None:
+        sub = self._entry_subscription(entry)
+        if sub is not None:  # unsubscribed since: nothing to deliver
+            self._deliver(entry["Message"], sub)
+
+    async def _deliver_http_entry(self, entry: dict[str, Any]) -> None:
+        sub = self._entry_subscription(entry)
+        if sub is not None:
+            message = entry["Message"]
+            await self._to_http(message, sub, _text_for(message, sub), _raw(sub))
+
+    def _dead_letter_entry(self, entry: dict[str, Any], failure: DeliveryFailed) -> None:
+        sub = self._entry_subscription(entry)
+        if sub is not None:
+            message = entry["Message"]
+            self._dead_letter(message, sub, _text_for(message, sub), failure)
 
     def _background(self, coro: Any) -> None:
         task = asyncio.get_running_loop().create_task(coro)
@@ -86,33 +98,21 @@ class DeliveryOperations(SnsBase):
 
     # -- one message, one subscription ----------------------------------------------------
     def _deliver(self, message: dict[str, Any], sub: dict[str, Any]) -> None:
-        if not _passes_filter(message, sub):
-            return
+        """Deliver to an SQS, Lambda or email subscription; DeliveryFailed if refused."""
         protocol = sub["Protocol"]
-        body = message["Message"]
-        text = body.get(protocol, body["default"]) if isinstance(body, dict) else body
-        raw = sub["Attributes"].get("RawMessageDelivery", "false").lower() == "true"
-        try:
-            if protocol == "sqs":
-                self._to_sqs(message, sub, text, raw)
-            elif protocol == "lambda":
-                self._to_lambda(message, sub, text)
-            elif protocol in ("http", "https"):
-                self._background(self._to_http(message, sub, text, raw))
-            elif protocol in ("email", "email-json"):
-                doc = envelope.notification(message, text, sub)
-                self.capture_email(  # type: ignore[attr-defined]
-                    sub,
-                    message.get("Subject") or "AWS Notification Message",
-                    text if protocol == "email" else envelope.dumps(doc),
-                    message["MessageId"],
-                )
-        except DeliveryFailed as failure:
-            self._dead_letter(message, sub, text, failure)
-
-    def _to_sqs(self, message: dict[str, Any], sub: dict[str, Any], text: str, raw: bool) -> None:
-        queue_arn = sub["Endpoint"]
-        self._send_to_queue(queue_arn, message, sub, text, raw)
+        text = _text_for(message, sub)
+        if protocol == "sqs":
+            self._send_to_queue(sub["Endpoint"], message, sub, text, _raw(sub))
+        elif protocol == "lambda":
+            self._to_lambda(message, sub, text)
+        elif protocol in ("email", "email-json"):
+            doc = envelope.notification(message, text, sub)
+            self.capture_email(  # type: ignore[attr-defined]
+                sub,
+                message.get("Subject") or "AWS Notification Message",
+                text if protocol == "email" else envelope.dumps(doc),
+                message["MessageId"],
+            )
 
     def _send_to_queue(
         self,
@@ -128,9 +128,13 @@ class DeliveryOperations(SnsBase):
         try:
             attrs = sqs.queue_attributes_internal(account, region, queue_arn)
         except Exception as e:
-            raise DeliveryFailed("QueueDoesNotExist", "The specified queue does not exist.") from e
+            raise DeliveryFailed(
+                "QueueDoesNotExist", "The specified queue does not exist.", retryable=False
+            ) from e
         if not _queue_allows(attrs.get("Policy"), queue_arn, message["TopicArn"]):
-            raise DeliveryFailed("AccessDenied", "SNS is not authorized to send to the queue")
+            raise DeliveryFailed(
+                "AccessDenied", "SNS is not authorized to send to the queue", retryable=False
+            )
         if raw:
             body = text
             attributes = {k: _sqs_attribute(v) for k, v in message["MessageAttributes"].items()}
@@ -151,7 +155,9 @@ class DeliveryOperations(SnsBase):
                 source_arn=message["TopicArn"],
             )
         except Exception as e:
-            raise DeliveryFailed(getattr(e, "code", "InternalError"), str(e)) from e
+            raise DeliveryFailed(
+                getattr(e, "code", "InternalError"), str(e), retryable=False
+            ) from e
 
     def _to_lambda(self, message: dict[str, Any], sub: dict[str, Any], text: str) -> None:
         parts = sub["Endpoint"].split(":")
@@ -170,7 +176,9 @@ class DeliveryOperations(SnsBase):
             topic_account,
         ):
             raise DeliveryFailed(
-                "AccessDeniedException", "SNS is not authorized to invoke the function"
+                "AccessDeniedException",
+                "SNS is not authorized to invoke the function",
+                retryable=False,
             )
         payload = json.dumps(envelope.lambda_event(message, text, sub)).encode()
         ctx = RequestContext(
@@ -196,10 +204,7 @@ class DeliveryOperations(SnsBase):
             body = text
         else:
             body = json.dumps(envelope.notification(message, text, sub))
-        try:
-            await post(sub["Endpoint"], body, headers)
-        except DeliveryFailed as failure:
-            self._dead_letter(message, sub, text, failure)
+        await post(sub["Endpoint"], body, headers)
 
     def _dead_letter(
         self, message: dict[str, Any], sub: dict[str, Any], text: str, failure: DeliveryFailed
@@ -210,9 +215,8 @@ class DeliveryOperations(SnsBase):
             return
         target = json.loads(policy)["deadLetterTargetArn"]
         extra = {"ErrorCode": failure.code, "ErrorMessage": failure.message[:256]}
-        raw = sub["Attributes"].get("RawMessageDelivery", "false").lower() == "true"
         try:
-            self._send_to_queue(target, message, sub, text, raw, extra)
+            self._send_to_queue(target, message, sub, text, _raw(sub), extra)
         except DeliveryFailed as e:
             log.warning("SNS could not dead-letter to %s: %s", target, e.message)
 
@@ -272,6 +276,16 @@ def _queue_allows(policy_text: str | None, queue_arn: str, topic_arn: str) -> bo
     return evaluate(statements, request) == ALLOW
 
 
+def _text_for(message: dict[str, Any], sub: dict[str, Any]) -> str:
+    """The body for this subscription's protocol (MessageStructure json picks per protocol)."""
+    body = message["Message"]
+    return body.get(sub["Protocol"], body["default"]) if isinstance(body, dict) else body
+
+
+def _raw(sub: dict[str, Any]) -> bool:
+    return sub["Attributes"].get("RawMessageDelivery", "false").lower() == "true"
+
+
 def _sub_key(arn: str) -> bytes:
     return records.subscription_key(*records.parse_subscription_arn(arn))  # type: ignore[misc]
 
@@ -283,18 +297,13 @@ def _sqs_attribute(attr: dict[str, Any]) -> dict[str, Any]:
 
 
 async def post(url: str, body: str, headers: dict[str, str]) -> None:
-    """POST with retries; DeliveryFailed when every attempt fails."""
-    last = ""
-    for _ in range(_HTTP_ATTEMPTS):
-        try:
-            status = await asyncio.to_thread(_post_once, url, body, headers)
-            if 200 <= status < 300:
-                return
-            last = f"HTTP {status}"
-        except (OSError, urllib.error.URLError) as e:
-            last = str(e)
-        await asyncio.sleep(0.05)
-    raise DeliveryFailed("EndpointUnreachable", f"HTTP delivery to {url} failed: {last}")
+    """One POST; DeliveryFailed (retryable) unless the endpoint answers 2xx."""
+    try:
+        status = await asyncio.to_thread(_post_once, url, body, headers)
+    except (OSError, urllib.error.URLError) as e:
+        raise DeliveryFailed("EndpointUnreachable", f"HTTP delivery to {url} failed: {e}") from e
+    if not 200 <= status < 300:
+        raise DeliveryFailed("EndpointError", f"HTTP delivery to {url} failed: HTTP {status}")
 
 
 async def _post_quietly(url: str, body: str, headers: dict[str, str]) -> None:

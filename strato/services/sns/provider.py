@@ -9,6 +9,7 @@ email), and the SubscribeURL / UnsubscribeURL links under /_strato/sns/.
 
 from __future__ import annotations
 
+from ...platform import Platform
 from .delivery import DeliveryOperations
 from .links import LinkOperations
 from .outbox import OutboxOperations
@@ -26,3 +27,7 @@ class SnsProvider(
     LinkOperations,
 ):
     """Topics, subscriptions, publishing, and delivery to SQS, Lambda, HTTP and email."""
+
+    def __init__(self, platform: Platform) -> None:
+        super().__init__(platform)
+        self.register_deliveries()

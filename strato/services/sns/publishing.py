@@ -74,7 +74,7 @@ class PublishOperations(SnsBase):
                 return {"MessageId": str(uuid.uuid4())}  # SMS is accepted and not sent
             raise invalid_parameter("TopicArn or TargetArn Reason: no value for required parameter")
         topic = self.topic(ctx, arn)
-        return self._publish(topic, p)
+        return self._publish(topic, p, ctx.extras.get("trace_header"))
 
     def publish_batch(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         entries = p["PublishBatchRequestEntries"]
@@ -100,7 +100,7 @@ class PublishOperations(SnsBase):
         successful, failed = [], []
         for entry in entries:
             try:
-                result = self._publish(topic, entry)
+                result = self._publish(topic, entry, ctx.extras.get("trace_header"))
             except ServiceError as e:
                 failed.append(
                     {"Id": entry["Id"], "Code": e.code, "Message": e.message, "SenderFault": True}
@@ -119,6 +119,7 @@ class PublishOperations(SnsBase):
         attributes: dict[str, Any] | None = None,
         group_id: str | None = None,
         dedup_id: str | None = None,
+        trace_header: str | None = None,
     ) -> str:
         """Publish for other parts of Strato (EventBridge, S3, Lambda destinations).
 
@@ -144,7 +145,8 @@ class PublishOperations(SnsBase):
             "MessageGroupId": group_id,
             "MessageDeduplicationId": dedup_id,
         }
-        return self._publish(record, {k: v for k, v in params.items() if v})["MessageId"]
+        params = {k: v for k, v in params.items() if v}
+        return self._publish(record, params, trace_header)["MessageId"]
 
     def deliver_lambda_destination(self, arn: str, record_json: str) -> None:
         self.publish_internal("", "", arn, record_json)
@@ -153,7 +155,9 @@ class PublishOperations(SnsBase):
         self.publish_internal("", "", arn, body, attributes=attributes)
 
     # -- the one path every publish takes ------------------------------------------------
-    def _publish(self, topic: dict[str, Any], p: dict[str, Any]) -> dict[str, Any]:
+    def _publish(
+        self, topic: dict[str, Any], p: dict[str, Any], trace_header: str | None = None
+    ) -> dict[str, Any]:
         text = p.get("Message")
         if text is None or text == "":
             raise invalid_parameter("Empty message")
@@ -209,8 +213,10 @@ class PublishOperations(SnsBase):
             "GroupId": group_id if fifo else None,
             "DedupId": dedup_id if fifo else None,
         }
-        if fifo:
-            with self.store.transaction() as tx:
+        if trace_header:
+            message["TraceHeader"] = trace_header
+        with self.store.transaction() as tx:
+            if fifo:
                 key = keys.pack(topic["TopicArn"], dedup_id)
                 seen = tx.get(records.DEDUP, key)
                 if seen and seen["Expires"] > now:
@@ -228,7 +234,7 @@ class PublishOperations(SnsBase):
                         "SequenceNumber": message["SequenceNumber"],
                     },
                 )
-        self.dispatch(message)  # type: ignore[attr-defined]
+            self.dispatch(message)  # type: ignore[attr-defined]
         out = {"MessageId": message["MessageId"]}
         if fifo:
             out["SequenceNumber"] = message["SequenceNumber"]

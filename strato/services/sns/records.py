@@ -8,7 +8,6 @@ TOPICS = "sns:topics"  # (account, region, name) -> topic record
 SUBSCRIPTIONS = "sns:subscriptions"  # (account, region, topic name, id) -> subscription
 TOKENS = "sns:tokens"  # (token,) -> subscription ARN awaiting confirmation
 DEDUP = "sns:dedup"  # (topic ARN, dedup id) -> {"Expires", "MessageId"}
-PENDING = "sns:pending"  # (time, message id) -> a published message not yet delivered
 OUTBOX = "sns:outbox"  # (sequence,) -> one captured email
 
 

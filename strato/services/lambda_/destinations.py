@@ -35,6 +35,7 @@ from ...protocol import ServiceError
 from ...runtime.invocation import Outcome
 from . import records
 from .base import LambdaBase
+from .invoke import lineage_header
 
 log = logging.getLogger("strato.lambda")
 
@@ -98,28 +99,24 @@ class DestinationDelivery(LambdaBase):
                 )
                 return
             account, region, name, qualifier = target
-            lineage = item.get("Lineage", 0) + 1
             dest_ctx = RequestContext(
                 account, region, item["Principal"], None, str(uuid.uuid4()), service="lambda"
             )
-            if (
-                self.store.get(records.FUNCTIONS, records.function_key(account, region, name))
-                is None
-            ):
+            try:
+                self.invoke_async(  # type: ignore[attr-defined]
+                    dest_ctx,
+                    name,
+                    qualifier,
+                    record_json.encode(),
+                    trace_header=lineage_header(item.get("Lineage", 0)),
+                )
+            except ServiceError as err:
                 log.warning(
-                    "asynchronous invocation %s: destination function %s no longer exists",
+                    "asynchronous invocation %s: destination function %s: %s",
                     item["Id"],
                     arn,
+                    err.message,
                 )
-                return
-            self.enqueue(
-                dest_ctx,
-                name,
-                qualifier,
-                record_json.encode(),
-                dest_ctx.request_id,
-                lineage=lineage,
-            )
             return
         self._hand_to_service(service, "deliver_lambda_destination", arn, record_json)
 

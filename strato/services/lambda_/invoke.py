@@ -64,19 +64,14 @@ class InvokeOperations(LambdaBase):
         config = self.version_config(ctx, record, version)
         if kind == "DryRun":
             return {"StatusCode": 204}
-        lineage = lineage_of(ctx.extras.get("trace_header")) + 1
-        if lineage >= MAX_LINEAGE and record.get("RecursiveLoop", "Terminate") == "Terminate":
-            self.stop_recursion(ctx, config, lineage)
-            raise ServiceError(
-                "RecursiveInvocationException",
-                "Lambda has detected your function being invoked in a recursive loop with other AWS "
-                "resources and stopped your function's invocation.",
-                400,
-                Type="User",
-            )
+        trace_header = ctx.extras.get("trace_header")
         if kind == "Event":
-            self.enqueue(ctx, name, qualifier, payload, ctx.request_id, lineage=lineage)
+            if not self.invoke_async(ctx, name, qualifier, payload, trace_header=trace_header):
+                raise _recursion_stopped()
             return {"StatusCode": 202}
+        lineage = self.chain_depth(ctx, record, trace_header, config)
+        if lineage is None:
+            raise _recursion_stopped()
         client_context = None
         if p.get("ClientContext"):
             try:
@@ -206,6 +201,45 @@ class InvokeOperations(LambdaBase):
         accounts.add(key)
         return key.access_key_id, key.secret_access_key
 
+    # -- recursion detection -------------------------------------------------------------
+    def chain_depth(
+        self,
+        ctx: RequestContext,
+        record: dict[str, Any],
+        trace_header: str | None,
+        config: dict[str, Any],
+    ) -> int | None:
+        """The depth an invocation caused by a call carrying `trace_header` runs at, or None
+        when Lambda stops the recursive chain there (logged in the function's log group)."""
+        lineage = lineage_of(trace_header) + 1
+        if lineage >= MAX_LINEAGE and record.get("RecursiveLoop", "Terminate") == "Terminate":
+            self.stop_recursion(ctx, config, lineage)
+            return None
+        return lineage
+
+    def invoke_async(
+        self,
+        ctx: RequestContext,
+        name: str,
+        qualifier: str | None,
+        payload: bytes,
+        *,
+        trace_header: str | None,
+        request_id: str | None = None,
+    ) -> bool:
+        """Queue one asynchronous invocation of `name` (in ctx's account and region) caused by a
+        call carrying `trace_header` (X-Amzn-Trace-Id; None when there was none). False when
+        Lambda stopped a recursive chain instead. Raises ServiceError (ResourceNotFound) for a
+        function or qualifier that does not exist. Joins the caller's store transaction."""
+        record = self.function(ctx, name)
+        config = self.version_config(ctx, record, self.route_alias(record, qualifier))
+        lineage = self.chain_depth(ctx, record, trace_header, config)
+        if lineage is None:
+            return False
+        request_id = request_id or ctx.request_id or str(uuid.uuid4())
+        self.enqueue(ctx, name, qualifier, payload, request_id, lineage=lineage)
+        return True
+
     # -- asynchronous invocations ------------------------------------------------------
     def enqueue(
         self,
@@ -218,6 +252,9 @@ class InvokeOperations(LambdaBase):
         first_ms: int | None = None,
         lineage: int = 0,
     ) -> None:
+        """Store one invocation for the worker; `run` puts `lineage` (the chain depth) into the
+        invocation's X-Amzn-Trace-Id, so calls the function makes carry it on. New callers
+        use `invoke_async`, which applies the recursion check first."""
         now_ms = self.clock.now_ms()
         item = {
             "Id": request_id,
@@ -411,6 +448,21 @@ class InvokeOperations(LambdaBase):
         if found is None:
             raise not_found(name)
         return self._read_blob(found["Code"]["Blob"])
+
+
+def _recursion_stopped() -> ServiceError:
+    return ServiceError(
+        "RecursiveInvocationException",
+        "Lambda has detected your function being invoked in a recursive loop with other AWS "
+        "resources and stopped your function's invocation.",
+        400,
+        Type="User",
+    )
+
+
+def lineage_header(lineage: int) -> str:
+    """A trace header carrying only a chain depth (for callers that know the depth, not a header)."""
+    return f"Lineage=0:{lineage}"
 
 
 def lineage_of(trace_header: str | None) -> int:

@@ -199,7 +199,15 @@ def _deliver(
     service, region, account = parts[2], parts[3], parts[4]
     source_arn = f"arn:aws:s3:::{bucket['Name']}"
     if service == "sqs":
-        platform.provider("sqs").send_internal(account, region, arn, body, source_arn=source_arn)
+        # The writer's trace header rides along, so a function fed by the queue knows its chain.
+        platform.provider("sqs").send_internal(
+            account,
+            region,
+            arn,
+            body,
+            source_arn=source_arn,
+            trace_header=ctx.extras.get("trace_header"),
+        )
     elif service == "sns":
         platform.provider("sns").publish_internal(account, region, arn, body, subject=_SUBJECT)
     elif service == "lambda":
@@ -210,7 +218,6 @@ def _invoke(
     platform: Any, ctx: RequestContext, bucket: dict[str, Any], arn: str, body: str
 ) -> None:
     from ..lambda_ import records as lambda_records
-    from ..lambda_.invoke import MAX_LINEAGE, lineage_of
 
     target = lambda_records.parse_function_arn(arn)
     if target is None:
@@ -234,13 +241,9 @@ def _invoke(
         account, region, f"arn:aws:iam::{account}:root", None, str(uuid.uuid4()), service="lambda"
     )
     # An object written by a function carries its chain's depth; Lambda stops deep chains.
-    lineage = lineage_of(ctx.extras.get("trace_header")) + 1
-    record = lam.function(fn_ctx, name)
-    if lineage >= MAX_LINEAGE and record.get("RecursiveLoop", "Terminate") == "Terminate":
-        config = lam.version_config(fn_ctx, record, lam.route_alias(record, qualifier))
-        lam.stop_recursion(fn_ctx, config, lineage)
-        return
-    lam.enqueue(fn_ctx, name, qualifier, body.encode(), fn_ctx.request_id, lineage=lineage)
+    lam.invoke_async(
+        fn_ctx, name, qualifier, body.encode(), trace_header=ctx.extras.get("trace_header")
+    )
 
 
 # eventName -> (EventBridge detail-type, reason)

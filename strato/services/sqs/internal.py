@@ -26,6 +26,13 @@ def _attributes(attributes: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
     return stored_attributes(wire)
 
 
+def _system(source_arn: str | None, trace_header: str | None) -> dict[str, str]:
+    system = {"SourceArn": source_arn} if source_arn else {}
+    if trace_header:
+        system["AWSTraceHeader"] = trace_header
+    return system
+
+
 class InternalApi(SqsBase):
     def send_internal(
         self,
@@ -38,6 +45,8 @@ class InternalApi(SqsBase):
         dedup_id: str | None = None,
         source_arn: str | None = None,
         delay_seconds: int | None = None,
+        *,
+        trace_header: str | None = None,
     ) -> str:
         qid = self.queue_id(account, region, queue)
         with self.store.transaction() as tx:
@@ -62,7 +71,7 @@ class InternalApi(SqsBase):
                 sender=source_arn.split(":")[4]
                 if source_arn and source_arn.count(":") >= 5
                 else account,
-                system={"SourceArn": source_arn} if source_arn else None,
+                system=_system(source_arn, trace_header),
             )
         return message["Id"]
 

@@ -6,11 +6,18 @@ these plain methods, without HTTP. `queue` is a queue URL, ARN or name (the name
 looked up in `account`/`region`). All raise `ServiceError` (QueueDoesNotExist, ...).
 
     send_internal(account, region, queue, body, attributes=None, group_id=None,
-                  dedup_id=None, source_arn=None, delay_seconds=None) -> message_id
+                  dedup_id=None, source_arn=None, delay_seconds=None, *,
+                  trace_header=None) -> message_id
         One durable message (joins the caller's store transaction if there is one).
         `attributes`: name -> str (a String attribute) or a wire-shaped value
         {"DataType", "StringValue" | "BinaryValue"}. FIFO queues need `group_id`;
         without `dedup_id` the body's SHA-256 deduplicates. Wakes long-polling receivers.
+        `trace_header`: the X-Amzn-Trace-Id of the call that caused the delivery; it becomes
+        the message's AWSTraceHeader (Lambda's recursion detection follows it).
+    service_may_send(account, region, queue, service_principal, source_arn=None,
+                     source_account=None) -> bool
+        Whether the queue policy lets a service ("sns.amazonaws.com", ...) send to it on
+        behalf of `source_arn` (aws:SourceArn / aws:SourceAccount conditions evaluated).
     receive_internal(account, region, queue, max_messages=10, visibility_timeout=None)
             -> list[dict]
         Messages as ReceiveMessage returns them, with every system and message attribute
@@ -27,10 +34,15 @@ looked up in `account`/`region`). All raise `ServiceError` (QueueDoesNotExist, .
             attributes)
         Lambda's seam (lambda_/destinations.py): the record or failed event becomes
         the message body; dead-letter attributes become String message attributes.
+
+Every API call passes `authorize` first (access.py): callers from other accounts (and
+anonymous ones) need an Allow in the queue's Policy; the queue's own account is refused
+only by an explicit Deny.
 """
 
 from __future__ import annotations
 
+from .access import QueueAccess
 from .internal import InternalApi
 from .move_tasks import MoveTaskOperations
 from .queues import QueueOperations
@@ -39,6 +51,7 @@ from .sending import SendOperations
 
 
 class SqsProvider(
+    QueueAccess,
     QueueOperations,
     SendOperations,
     ReceiveOperations,

@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any
 
+from ...auth import policy
 from .errors import invalid_attribute_name, invalid_attribute_value, invalid_parameter
 
 # name -> (min, max) for the integer attributes
@@ -112,12 +113,9 @@ def validate(attributes: dict[str, str], fifo: bool, creating: bool) -> dict[str
         elif name == "Policy":
             if value:
                 try:
-                    if not isinstance(json.loads(value), dict):
-                        raise ValueError
-                except ValueError:
-                    raise invalid_attribute_value(
-                        name, "Reason: Policy must be a JSON object."
-                    ) from None
+                    policy.parse(value)
+                except policy.MalformedPolicy as e:
+                    raise invalid_attribute_value(name, f"Reason: {e}.") from None
             out[name] = value
         else:
             out[name] = value

@@ -11,7 +11,7 @@ from ...auth import RequestContext
 from ...protocol import ServiceError
 from . import records
 from .base import QueueId, SqsBase
-from .checksums import attributes_size
+from .checksums import attributes_size, md5_of_attributes
 from .errors import invalid_parameter, invalid_value, missing_parameter
 from .queue_attributes import int_attr, is_fifo
 
@@ -134,10 +134,10 @@ class SendOperations(SqsBase):
         self.check_message(queue, body, attributes, delay, group, dedup)
         if is_fifo(queue) and dedup is None:
             dedup = hashlib.sha256(body.encode()).hexdigest()
-        system = {}
-        trace = (params.get("MessageSystemAttributes") or {}).get("AWSTraceHeader")
-        if trace and trace.get("StringValue"):
-            system["AWSTraceHeader"] = trace["StringValue"]
+        # The AWSTraceHeader system attribute wins over the request's X-Amzn-Trace-Id header.
+        given = trace_attribute(params.get("MessageSystemAttributes"))
+        trace = given or ctx.extras.get("trace_header")
+        system = {"AWSTraceHeader": trace} if trace else {}
         message = self.enqueue(
             tx,
             qid,
@@ -153,11 +153,9 @@ class SendOperations(SqsBase):
         out = {"MessageId": message["Id"], "MD5OfMessageBody": message["Md5"]}
         if message["AttrMd5"]:
             out["MD5OfMessageAttributes"] = message["AttrMd5"]
-        if system:
-            from .checksums import md5_of_attributes
-
+        if given:
             out["MD5OfMessageSystemAttributes"] = md5_of_attributes(
-                {"AWSTraceHeader": {"DataType": "String", "StringValue": system["AWSTraceHeader"]}}
+                {"AWSTraceHeader": {"DataType": "String", "StringValue": given}}
             )
         if message.get("SequenceNumber"):
             out["SequenceNumber"] = message["SequenceNumber"]
@@ -215,6 +213,22 @@ class SendOperations(SqsBase):
                 dedup,
                 "The request include parameter that is not valid for this queue type",
             )
+
+
+def trace_attribute(system: dict[str, Any] | None) -> str | None:
+    """The AWSTraceHeader a sender gave as a message system attribute (the only one SQS has)."""
+    for name, value in (system or {}).items():
+        if name != "AWSTraceHeader":
+            raise invalid_parameter(
+                f"Message system attribute name '{name}' is invalid. Only AWSTraceHeader is supported."
+            )
+        if value.get("DataType") != "String" or not value.get("StringValue"):
+            raise invalid_parameter(
+                "Message system attribute 'AWSTraceHeader' must have the String data type and a "
+                "non-empty value."
+            )
+        return value["StringValue"]
+    return None
 
 
 def check_batch(entries: list[dict[str, Any]]) -> None:

@@ -7,21 +7,24 @@ import datetime as dt
 from lambda_helpers import invoke_json
 
 
-def _sum(cw, namespace, name, dims):
+def _sum(cw, server_now: float, namespace, name, dims):
+    # Lambda's metrics carry the server's (possibly advanced) clock; EMF lines carry the
+    # handler's own time.time(): look at a window around both.
     now = dt.datetime.now(dt.UTC)
+    server = dt.datetime.fromtimestamp(server_now, dt.UTC)
     out = cw.get_metric_statistics(
         Namespace=namespace,
         MetricName=name,
         Dimensions=[{"Name": k, "Value": v} for k, v in dims.items()],
-        StartTime=now - dt.timedelta(minutes=10),
-        EndTime=now + dt.timedelta(minutes=10),
+        StartTime=min(now, server) - dt.timedelta(minutes=10),
+        EndTime=max(now, server) + dt.timedelta(minutes=10),
         Period=60,
         Statistics=["Sum"],
     )
     return sum(p["Sum"] for p in out["Datapoints"])
 
 
-def test_logs_emf_and_lambda_metrics(lam, client_factory, create_function):
+def test_logs_emf_and_lambda_metrics(lam, client_factory, create_function, strato):
     code = (
         "import json, time\n"
         "def handler(event, context):\n"
@@ -48,9 +51,10 @@ def test_logs_emf_and_lambda_metrics(lam, client_factory, create_function):
         logGroupName=f"/aws/lambda/{name}", filterPattern='"working on"'
     )["events"]
     assert [e["message"] for e in matched] == ["working on A-1", "working on A-2"]
-    assert _sum(cw, "Shop", "OrderValue", {"Service": "checkout"}) >= 42
-    assert _sum(cw, "AWS/Lambda", "Invocations", {"FunctionName": name}) == 2
-    assert _sum(cw, "AWS/Lambda", "Errors", {"FunctionName": name}) == 1
+    server_now = strato.advance_clock(0)
+    assert _sum(cw, server_now, "Shop", "OrderValue", {"Service": "checkout"}) >= 42
+    assert _sum(cw, server_now, "AWS/Lambda", "Invocations", {"FunctionName": name}) == 2
+    assert _sum(cw, server_now, "AWS/Lambda", "Errors", {"FunctionName": name}) == 1
     metrics = cw.list_metrics(
         Namespace="AWS/Lambda", Dimensions=[{"Name": "FunctionName", "Value": name}]
     )["Metrics"]

@@ -132,7 +132,7 @@ class Delivery:
         ctx = RequestContext(
             account, region, "events.amazonaws.com", None, request_id, service="events"
         )
-        lam.enqueue(ctx, name, qualifier, body.encode(), request_id)
+        lam.invoke_async(ctx, name, qualifier, body.encode(), trace_header=None)
 
     def _to_bus(self, item: dict, account: str, region: str, bus: str) -> None:
         if self.bus_record(account, region, bus) is None:

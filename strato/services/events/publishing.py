@@ -129,7 +129,7 @@ class Publishing:
         parsed = records.parse_arn(arn)
         if parsed is None:
             return
-        _, region, account, resource = parsed
+        _, region, account, _ = parsed
         record = json.loads(record_json)
         failed = (record.get("requestContext") or {}).get("condition") not in (None, "Success")
         kind = "Failure" if failed else "Success"
@@ -142,4 +142,4 @@ class Publishing:
         entry["Resources"] = [r for r in entry["Resources"] if r]
         event = self.event_document(account, region, entry)
         with self.store.transaction() as tx:
-            self.route(tx, account, region, records.bus_name(resource), event)
+            self.route(tx, account, region, records.bus_name(arn), event)

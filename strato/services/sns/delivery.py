@@ -153,6 +153,7 @@ class DeliveryOperations(SnsBase):
                 group_id=(message.get("GroupId") or "default") if fifo else None,
                 dedup_id=(message.get("DedupId") or message["MessageId"]) if fifo else None,
                 source_arn=message["TopicArn"],
+                trace_header=message.get("TraceHeader"),
             )
         except Exception as e:
             raise DeliveryFailed(
@@ -188,7 +189,8 @@ class DeliveryOperations(SnsBase):
             access_key_id=None,
             request_id=str(uuid.uuid4()),
         )
-        lam.enqueue(ctx, name, qualifier, payload, ctx.request_id)
+        # The publisher's trace header carries its recursion depth; Lambda stops deep chains.
+        lam.invoke_async(ctx, name, qualifier, payload, trace_header=message.get("TraceHeader"))
 
     async def _to_http(
         self, message: dict[str, Any], sub: dict[str, Any], text: str, raw: bool

@@ -14,7 +14,7 @@ iterators, by sequence number:
 
     shard(account, region, stream_arn) -> dict
         {"StreamArn", "ShardId", "StreamStatus" ENABLED|DISABLED, "StreamViewType",
-         "TableName", "StartingSequenceNumber", "EndingSequenceNumber" (closed shards
+         "TableName", "KeySchema", "StartingSequenceNumber", "EndingSequenceNumber" (closed shards
          only), "LatestSequenceNumber" (the newest record's, or None)}.
         ResourceNotFoundException if the stream does not exist (or is past retention).
 
@@ -258,6 +258,7 @@ class DynamoDBStreamsProvider:
             "StreamStatus": stream["status"],
             "StreamViewType": stream["StreamViewType"],
             "TableName": stream["TableName"],
+            "KeySchema": stream.get("KeySchema", []),
             "StartingSequenceNumber": records.sequence_text(stream["start"]),
             "LatestSequenceNumber": (
                 records.sequence_text(stream["last"]) if stream["last"] is not None else None

@@ -1,58 +1,72 @@
-"""Event source mappings for SQS queues: the API, and a background poller per enabled mapping.
+"""Event source mappings: the API (Create/Get/List/Update/DeleteEventSourceMapping), the
+settings each kind of source accepts, and one background poller per enabled mapping.
 
 Mappings live in the store under ESM, keyed by UUID, so they (and their pollers) survive a
-restart. A poller long-polls the queue through SQS's internal API, invokes the function
-synchronously with the event AWS sends, and deletes the messages only after success (with
-ReportBatchItemFailures, all but the reported ones). Records that match none of the
-FilterCriteria are deleted without invoking, as on AWS.
+restart. SQS queues are polled by `esm_sqs.py`, DynamoDB streams by `esm_streams.py`
+(whose checkpoints are stored too, so a restart resumes where the mapping left off).
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
-import json
 import re
 import uuid
 from typing import Any
 
 from ...auth import RequestContext
 from ...protocol import ServiceError
-from ...store import keys
 from . import records
-from .base import LambdaBase
 from .errors import conflict, invalid, resource_not_found
+from .esm_base import CHECKPOINTS, ESM, STATUS, mapping_key
+from .esm_sqs import SqsEventSource
+from .esm_streams import StreamEventSource
 
-ESM = "lambda:esm"  # (uuid,) -> mapping record
 _SQS_ARN = re.compile(
     r"^arn:aws[a-zA-Z-]*:sqs:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):(?P<name>.+)$"
 )
-_SYSTEM = (
-    "ApproximateReceiveCount",
-    "SentTimestamp",
-    "SenderId",
-    "ApproximateFirstReceiveTimestamp",
-    "SequenceNumber",
-    "MessageGroupId",
-    "MessageDeduplicationId",
-    "AWSTraceHeader",
+_STREAM_ARN = re.compile(
+    r"^arn:aws[a-zA-Z-]*:dynamodb:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
+    r"table/[^/]+/stream/[^/]+$"
 )
-POLL_WAIT_S = 2.0
+# Settings only stream sources take (AWS rejects them for SQS).
+_STREAM_ONLY = (
+    "StartingPosition",
+    "StartingPositionTimestamp",
+    "ParallelizationFactor",
+    "MaximumRecordAgeInSeconds",
+    "BisectBatchOnFunctionError",
+    "MaximumRetryAttempts",
+    "DestinationConfig",
+    "TumblingWindowInSeconds",
+)
+_STREAM_DEFAULTS: dict[str, Any] = {
+    "BatchSize": 100,
+    "ParallelizationFactor": 1,
+    "MaximumRecordAgeInSeconds": -1,
+    "BisectBatchOnFunctionError": False,
+    "MaximumRetryAttempts": -1,
+    "TumblingWindowInSeconds": 0,
+    "DestinationConfig": {"OnFailure": {}},
+}
 
 
 def _key(mapping_id: str) -> bytes:
-    return keys.pack(mapping_id)
+    return mapping_key(mapping_id)
 
 
-class EventSourceOperations(LambdaBase):
+def _kind(arn: str) -> str:
+    return "dynamodb" if _STREAM_ARN.match(arn) else "sqs"
+
+
+class EventSourceOperations(SqsEventSource, StreamEventSource):
     _esm_tasks: dict[str, asyncio.Task]
 
     # -- API ---------------------------------------------------------------------------
     def create_event_source_mapping(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         arn = p.get("EventSourceArn") or ""
-        m = _SQS_ARN.match(arn)
-        if not m:
+        sqs_match, stream_match = _SQS_ARN.match(arn), _STREAM_ARN.match(arn)
+        if not sqs_match and not stream_match:
             raise invalid(
                 f"Unsupported event source: {arn}" if arn else "EventSourceArn is required."
             )
@@ -60,22 +74,7 @@ class EventSourceOperations(LambdaBase):
         record = self.function(ctx, name)
         if qualifier:
             self.check_qualifier(ctx, record, qualifier)
-        sqs = self.platform.provider("sqs")
-        if not sqs.queue_exists(m["account"], m["region"], arn):
-            raise invalid(
-                "Error occurred while ReceiveMessage. SQS Error Code: "
-                "AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: "
-                "The specified queue does not exist for this wsdl version."
-            )
-        fifo = arn.endswith(".fifo")
         function_arn = records.function_arn(ctx, ctx.region, name, qualifier)
-        for _, existing in self.store.scan(ESM):
-            if existing["EventSourceArn"] == arn and existing["FunctionArn"] == function_arn:
-                raise conflict(
-                    f'An event source mapping with SQS arn (" {arn} ") and function (" {name} ") '
-                    f"already exists. Please update or delete the existing mapping with UUID "
-                    f"{existing['UUID']}"
-                )
         mapping_id = str(uuid.uuid4())
         mapping: dict[str, Any] = {
             "UUID": mapping_id,
@@ -91,15 +90,50 @@ class EventSourceOperations(LambdaBase):
             "FunctionResponseTypes": [],
             "Enabled": True,
         }
-        self._apply_settings(mapping, p, fifo)
+        shard = None
+        if stream_match:
+            if not p.get("StartingPosition"):
+                raise invalid(
+                    "1 validation error detected: Value null at 'startingPosition' failed to "
+                    "satisfy constraint: Member must not be null."
+                )
+            streams = self.platform.provider("dynamodbstreams")
+            try:
+                shard = streams.shard(stream_match["account"], stream_match["region"], arn)
+            except ServiceError:
+                raise invalid(
+                    f"Cannot access stream {arn}. Please ensure the role can perform the "
+                    "GetRecords, GetShardIterator, DescribeStream, and ListStreams Actions on "
+                    "your stream."
+                ) from None
+            mapping.update(_STREAM_DEFAULTS, DestinationConfig={"OnFailure": {}})
+        else:
+            sqs = self.platform.provider("sqs")
+            if not sqs.queue_exists(sqs_match["account"], sqs_match["region"], arn):
+                raise invalid(
+                    "Error occurred while ReceiveMessage. SQS Error Code: "
+                    "AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: "
+                    "The specified queue does not exist for this wsdl version."
+                )
+            for existing in self._mappings():
+                if existing["EventSourceArn"] == arn and existing["FunctionArn"] == function_arn:
+                    raise conflict(
+                        f'An event source mapping with SQS arn (" {arn} ") and function '
+                        f'(" {name} ") already exists. Please update or delete the existing '
+                        f"mapping with UUID {existing['UUID']}"
+                    )
+        self._apply_settings(mapping, p, creating=True)
         mapping["State"] = "Enabled" if mapping["Enabled"] else "Disabled"
         mapping["LastModified"] = self.clock.now()
-        self.store.put(ESM, _key(mapping_id), mapping)
+        with self.store.transaction():
+            self.store.put(ESM, _key(mapping_id), mapping)
+            if shard is not None:
+                self.starting_checkpoint(mapping, shard, mapping["StartingPosition"])
         self._sync_poller(mapping_id)
-        return {**_out(mapping, "Creating"), "_status": 202}
+        return {**self._out(mapping, "Creating"), "_status": 202}
 
     def get_event_source_mapping(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
-        return _out(self._mapping(ctx, p["UUID"]))
+        return self._out(self._mapping(ctx, p["UUID"]))
 
     def list_event_source_mappings(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         function_arn = None
@@ -108,7 +142,7 @@ class EventSourceOperations(LambdaBase):
             function_arn = records.function_arn(ctx, ctx.region, name, qualifier)
         items = [
             m
-            for _, m in self.store.scan(ESM)
+            for m in self._mappings()
             if m["Account"] == ctx.account_id
             and m["Region"] == ctx.region
             and (function_arn is None or m["FunctionArn"] == function_arn)
@@ -120,7 +154,7 @@ class EventSourceOperations(LambdaBase):
             raise invalid("Invalid marker.") from None
         size = int(p.get("MaxItems") or 100)
         page = items[start : start + size]
-        out: dict[str, Any] = {"EventSourceMappings": [_out(m) for m in page]}
+        out: dict[str, Any] = {"EventSourceMappings": [self._out(m) for m in page]}
         if start + size < len(items):
             out["NextMarker"] = str(start + size)
         return out
@@ -138,18 +172,27 @@ class EventSourceOperations(LambdaBase):
                     Qualifier=qualifier,
                     FunctionArn=records.function_arn(ctx, ctx.region, name, qualifier),
                 )
-            self._apply_settings(mapping, p, mapping["EventSourceArn"].endswith(".fifo"))
+            if "StartingPosition" in p or "StartingPositionTimestamp" in p:
+                raise invalid("StartingPosition cannot be updated.")
+            self._apply_settings(mapping, p, creating=False)
             mapping["State"] = "Enabled" if mapping["Enabled"] else "Disabled"
             mapping["LastModified"] = self.clock.now()
             self.store.put(ESM, _key(mapping["UUID"]), mapping)
         self._sync_poller(mapping["UUID"])
-        return {**_out(mapping, "Updating"), "_status": 202}
+        return {**self._out(mapping, "Updating"), "_status": 202}
 
     def delete_event_source_mapping(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         mapping = self._mapping(ctx, p["UUID"])
-        self.store.delete(ESM, _key(mapping["UUID"]))
+        with self.store.transaction():
+            self.store.delete(ESM, _key(mapping["UUID"]))
+            self.store.delete(STATUS, _key(mapping["UUID"]))
+            for raw, _ in list(self.store.scan(CHECKPOINTS, *_prefix(mapping["UUID"]))):
+                self.store.delete(CHECKPOINTS, raw)
         self._sync_poller(mapping["UUID"])
-        return {**_out(mapping, "Deleting"), "_status": 202}
+        return {**self._out(mapping, "Deleting"), "_status": 202}
+
+    def _mappings(self) -> list[dict[str, Any]]:
+        return [m for _, m in self.store.scan(ESM)]
 
     def _mapping(self, ctx: RequestContext, mapping_id: str) -> dict[str, Any]:
         mapping = self.store.get(ESM, _key(mapping_id))
@@ -164,11 +207,32 @@ class EventSourceOperations(LambdaBase):
             )
         return mapping
 
-    def _apply_settings(self, mapping: dict[str, Any], p: dict[str, Any], fifo: bool) -> None:
-        if "BatchSize" in p:
-            mapping["BatchSize"] = int(p["BatchSize"])
-        if "MaximumBatchingWindowInSeconds" in p:
-            mapping["MaximumBatchingWindowInSeconds"] = int(p["MaximumBatchingWindowInSeconds"])
+    # -- settings ------------------------------------------------------------------------
+    def _apply_settings(self, mapping: dict[str, Any], p: dict[str, Any], creating: bool) -> None:
+        stream = _kind(mapping["EventSourceArn"]) == "dynamodb"
+        if not stream:
+            for name in _STREAM_ONLY:
+                if p.get(name) is not None:
+                    raise invalid(f"Unsupported {name} for SQS event source mapping.")
+        elif p.get("ScalingConfig"):
+            raise invalid("ScalingConfig is not supported for DynamoDB Streams event sources.")
+        for name in (
+            "BatchSize",
+            "MaximumBatchingWindowInSeconds",
+            "ParallelizationFactor",
+            "MaximumRecordAgeInSeconds",
+            "MaximumRetryAttempts",
+            "TumblingWindowInSeconds",
+        ):
+            if p.get(name) is not None:
+                mapping[name] = int(p[name])
+        if p.get("BisectBatchOnFunctionError") is not None:
+            mapping["BisectBatchOnFunctionError"] = bool(p["BisectBatchOnFunctionError"])
+        if creating and stream:
+            position = p["StartingPosition"]
+            if position not in ("TRIM_HORIZON", "LATEST"):
+                raise invalid(f"Unsupported starting position for DynamoDB Streams: {position}")
+            mapping["StartingPosition"] = position
         if "Enabled" in p:
             mapping["Enabled"] = bool(p["Enabled"])
         if "FunctionResponseTypes" in p:
@@ -183,38 +247,37 @@ class EventSourceOperations(LambdaBase):
                 raise invalid("MaximumConcurrency must be between 2 and 1000.")
             mapping["ScalingConfig"] = scaling
         if "FilterCriteria" in p:
-            criteria = p["FilterCriteria"] or {}
-            from ..events.patterns import InvalidEventPattern, compile_pattern
+            mapping["FilterCriteria"] = _filter_criteria(p["FilterCriteria"])
+        if "DestinationConfig" in p:
+            mapping["DestinationConfig"] = self._destination(p["DestinationConfig"])
+        if stream:
+            _check_stream(mapping)
+        else:
+            _check_sqs(mapping)
 
-            for f in criteria.get("Filters") or []:
-                try:
-                    compile_pattern(f.get("Pattern") or "")
-                except InvalidEventPattern:
-                    raise invalid(
-                        f"Invalid filter pattern definition: {f.get('Pattern')}"
-                    ) from None
-            mapping["FilterCriteria"] = criteria
-        batch, window = mapping["BatchSize"], mapping["MaximumBatchingWindowInSeconds"]
-        if not 1 <= batch <= (10 if fifo else 10000):
+    def _destination(self, config: dict[str, Any] | None) -> dict[str, Any]:
+        if (config or {}).get("OnSuccess"):
+            raise invalid("Unsupported DestinationConfig parameter: OnSuccess.")
+        target = ((config or {}).get("OnFailure") or {}).get("Destination")
+        if not target:
+            return {"OnFailure": {}}
+        parts = target.split(":")
+        if len(parts) < 6 or parts[2] not in ("sqs", "sns"):
             raise invalid(
-                f"BatchSize must be between 1 and {10 if fifo else 10000} for an SQS event source."
+                f"Unsupported destination for a DynamoDB Streams event source: {target}. "
+                "Use an Amazon SQS queue or an Amazon SNS topic."
             )
-        if not 0 <= window <= 300:
-            raise invalid("MaximumBatchingWindowInSeconds must be between 0 and 300.")
-        if batch > 10 and window < 1:
-            raise invalid(
-                "Maximum batch window in seconds must be greater than 0 if maximum batch size "
-                "is greater than 10"
-            )
+        return {"OnFailure": {"Destination": target}}
 
     # -- pollers -------------------------------------------------------------------------
     def start_event_sources(self) -> None:
         self._esm_tasks = {}
-        for mapping_id, _ in [(m["UUID"], m) for _, m in self.store.scan(ESM)]:
-            self._sync_poller(mapping_id)
+        for mapping in self._mappings():
+            self._sync_poller(mapping["UUID"])
 
     async def stop_event_sources(self) -> None:
         tasks = list(getattr(self, "_esm_tasks", {}).values())
+        tasks += list(self.__dict__.get("_esm_batches", ()))
         for task in tasks:
             task.cancel()
         for task in tasks:
@@ -238,185 +301,92 @@ class EventSourceOperations(LambdaBase):
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return
-        tasks[mapping_id] = loop.create_task(self._poll(mapping_id))
+        tasks[mapping_id] = loop.create_task(self._poll(mapping_id, mapping["EventSourceArn"]))
 
-    def _active(self, mapping_id: str) -> dict[str, Any] | None:
-        mapping = self.store.get(ESM, _key(mapping_id))
-        return mapping if mapping is not None and mapping["State"] == "Enabled" else None
-
-    async def _poll(self, mapping_id: str) -> None:
-        sqs = self.platform.provider("sqs")
+    async def _poll(self, mapping_id: str, arn: str) -> None:
         try:
-            while (mapping := self._active(mapping_id)) is not None:
-                arn = mapping["EventSourceArn"]
-                account, region = mapping["Account"], mapping["Region"]
-                try:
-                    messages = await sqs.wait_for_messages(
-                        account,
-                        region,
-                        arn,
-                        max_messages=min(10, mapping["BatchSize"]),
-                        wait_seconds=POLL_WAIT_S,
-                    )
-                    while 0 < len(messages) < mapping["BatchSize"]:
-                        more = sqs.receive_internal(
-                            account,
-                            region,
-                            arn,
-                            max_messages=min(10, mapping["BatchSize"] - len(messages)),
-                        )
-                        if not more:
-                            break
-                        messages.extend(more)
-                except ServiceError:
-                    await asyncio.sleep(POLL_WAIT_S)
-                    continue
-                if not messages:
-                    continue
-                if self._active(mapping_id) is None:  # disabled or deleted while waiting
-                    for msg in messages:
-                        with contextlib.suppress(ServiceError):
-                            sqs.change_visibility_internal(
-                                account, region, arn, msg["ReceiptHandle"], 0
-                            )
-                    return
-                try:
-                    await self._esm_deliver(sqs, mapping, messages)
-                except asyncio.CancelledError:
-                    raise
-                except Exception:  # noqa: BLE001 - a poller keeps going; messages reappear
-                    await asyncio.sleep(0.5)
+            if _kind(arn) == "dynamodb":
+                await self._stream_poll(mapping_id)
+            else:
+                await self._sqs_poll(mapping_id)
         finally:
             tasks = getattr(self, "_esm_tasks", {})
             if tasks.get(mapping_id) is asyncio.current_task():
                 del tasks[mapping_id]
 
-    async def _esm_deliver(self, sqs, mapping: dict[str, Any], messages: list[dict]) -> None:
-        account, region, arn = mapping["Account"], mapping["Region"], mapping["EventSourceArn"]
-        event_records = [_record(m, arn, region) for m in messages]
-        patterns = _patterns(mapping)
-        if patterns:
-            kept = []
-            for msg, rec in zip(messages, event_records, strict=True):
-                if any(p.matches(_filterable(rec)) for p in patterns):
-                    kept.append((msg, rec))
-                else:
-                    sqs.delete_internal(account, region, arn, msg["ReceiptHandle"])
-            if not kept:
-                return
-            messages = [m for m, _ in kept]
-            event_records = [r for _, r in kept]
-        request_id = str(uuid.uuid4())
-        ctx = RequestContext(
-            account, region, mapping.get("Principal", ""), None, request_id, service="lambda"
-        )
-        record = self.function(ctx, mapping["FunctionName"])
-        version = self.route_alias(record, mapping.get("Qualifier"))  # type: ignore[attr-defined]
-        config = self.version_config(ctx, record, version)
-        payload = json.dumps({"Records": event_records}).encode()
-        outcome = await self.run(  # type: ignore[attr-defined]
-            ctx, record, config, payload, request_id, mapping.get("Qualifier")
-        )
-        if outcome.failed:
-            return  # left in the queue: they reappear after the visibility timeout
-        failed_ids: set[str] = set()
-        if "ReportBatchItemFailures" in (mapping.get("FunctionResponseTypes") or []):
-            failed_ids = _batch_item_failures(outcome.payload, {m["MessageId"] for m in messages})
-            if failed_ids is None:
-                return  # a malformed response fails the whole batch
-        for msg in messages:
-            if msg["MessageId"] not in failed_ids:
-                with contextlib.suppress(ServiceError):
-                    sqs.delete_internal(account, region, arn, msg["ReceiptHandle"])
-
-
-def _batch_item_failures(payload: bytes, ids: set[str]) -> set[str] | None:
-    try:
-        response = json.loads(payload or b"null")
-    except ValueError:
-        return set()
-    if not isinstance(response, dict):
-        return set()
-    failures = response.get("batchItemFailures")
-    if not failures:
-        return set()
-    if not isinstance(failures, list):
-        return None
-    out = set()
-    for item in failures:
-        ident = item.get("itemIdentifier") if isinstance(item, dict) else None
-        if not ident or ident not in ids:
-            return None
-        out.add(ident)
-    return out
-
-
-def _patterns(mapping: dict[str, Any]) -> list:
-    filters = (mapping.get("FilterCriteria") or {}).get("Filters") or []
-    if not filters:
-        return []
-    from ..events.patterns import compile_pattern
-
-    return [compile_pattern(f["Pattern"]) for f in filters if f.get("Pattern")]
-
-
-def _filterable(rec: dict[str, Any]) -> dict[str, Any]:
-    """The record as filters see it: a JSON body is matched as an object."""
-    out = dict(rec)
-    try:
-        body = json.loads(rec["body"])
-        if isinstance(body, dict):
-            out["body"] = body
-    except ValueError:
-        pass
-    return out
-
-
-def _record(msg: dict[str, Any], arn: str, region: str) -> dict[str, Any]:
-    attributes = msg.get("Attributes") or {}
-    message_attributes = {}
-    for name, value in (msg.get("MessageAttributes") or {}).items():
-        entry: dict[str, Any] = {
-            "stringListValues": [],
-            "binaryListValues": [],
-            "dataType": value.get("DataType"),
+    # -- output --------------------------------------------------------------------------
+    def _out(self, mapping: dict[str, Any], state: str | None = None) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "UUID": mapping["UUID"],
+            "EventSourceMappingArn": f"arn:aws:lambda:{mapping['Region']}:{mapping['Account']}:"
+            f"event-source-mapping:{mapping['UUID']}",
+            "BatchSize": mapping["BatchSize"],
+            "MaximumBatchingWindowInSeconds": mapping["MaximumBatchingWindowInSeconds"],
+            "EventSourceArn": mapping["EventSourceArn"],
+            "FunctionArn": mapping["FunctionArn"],
+            "LastModified": mapping["LastModified"],
+            "State": state or mapping["State"],
+            "StateTransitionReason": "USER_INITIATED",
+            "FunctionResponseTypes": mapping.get("FunctionResponseTypes") or [],
         }
-        if "StringValue" in value:
-            entry["stringValue"] = value["StringValue"]
-        if "BinaryValue" in value:
-            binary = value["BinaryValue"]
-            entry["binaryValue"] = (
-                base64.b64encode(binary).decode() if isinstance(binary, bytes) else binary
-            )
-        message_attributes[name] = entry
-    return {
-        "messageId": msg["MessageId"],
-        "receiptHandle": msg["ReceiptHandle"],
-        "body": msg["Body"],
-        "attributes": {k: attributes[k] for k in _SYSTEM if k in attributes},
-        "messageAttributes": message_attributes,
-        "md5OfBody": msg.get("MD5OfBody"),
-        "eventSource": "aws:sqs",
-        "eventSourceARN": arn,
-        "awsRegion": region,
-    }
+        if _kind(mapping["EventSourceArn"]) == "dynamodb":
+            out["StateTransitionReason"] = "User action"  # AWS words it so for streams
+            for name in ("StartingPosition", *_STREAM_DEFAULTS):
+                out[name] = mapping.get(name, _STREAM_DEFAULTS.get(name))
+            out["LastProcessingResult"] = self._last_result(mapping["UUID"])
+        for key in ("ScalingConfig", "FilterCriteria"):
+            if mapping.get(key):
+                out[key] = mapping[key]
+        return out
 
 
-def _out(mapping: dict[str, Any], state: str | None = None) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "UUID": mapping["UUID"],
-        "EventSourceMappingArn": f"arn:aws:lambda:{mapping['Region']}:{mapping['Account']}:"
-        f"event-source-mapping:{mapping['UUID']}",
-        "BatchSize": mapping["BatchSize"],
-        "MaximumBatchingWindowInSeconds": mapping["MaximumBatchingWindowInSeconds"],
-        "EventSourceArn": mapping["EventSourceArn"],
-        "FunctionArn": mapping["FunctionArn"],
-        "LastModified": mapping["LastModified"],
-        "State": state or mapping["State"],
-        "StateTransitionReason": "USER_INITIATED",
-        "FunctionResponseTypes": mapping.get("FunctionResponseTypes") or [],
-    }
-    for key in ("ScalingConfig", "FilterCriteria"):
-        if mapping.get(key):
-            out[key] = mapping[key]
-    return out
+def _prefix(mapping_id: str) -> tuple[bytes, bytes]:
+    from ...store import keys
+
+    return keys.prefix_range(mapping_id)
+
+
+def _filter_criteria(criteria: dict[str, Any] | None) -> dict[str, Any]:
+    from ..events.patterns import InvalidEventPattern, compile_pattern
+
+    criteria = criteria or {}
+    for f in criteria.get("Filters") or []:
+        try:
+            compile_pattern(f.get("Pattern") or "")
+        except InvalidEventPattern:
+            raise invalid(f"Invalid filter pattern definition: {f.get('Pattern')}") from None
+    return criteria
+
+
+def _check_sqs(mapping: dict[str, Any]) -> None:
+    fifo = mapping["EventSourceArn"].endswith(".fifo")
+    batch, window = mapping["BatchSize"], mapping["MaximumBatchingWindowInSeconds"]
+    if not 1 <= batch <= (10 if fifo else 10000):
+        raise invalid(
+            f"BatchSize must be between 1 and {10 if fifo else 10000} for an SQS event source."
+        )
+    if not 0 <= window <= 300:
+        raise invalid("MaximumBatchingWindowInSeconds must be between 0 and 300.")
+    if batch > 10 and window < 1:
+        raise invalid(
+            "Maximum batch window in seconds must be greater than 0 if maximum batch size "
+            "is greater than 10"
+        )
+
+
+def _check_stream(mapping: dict[str, Any]) -> None:
+    if not 1 <= mapping["BatchSize"] <= 10000:
+        raise invalid("BatchSize must be between 1 and 10000 for a DynamoDB Streams event source.")
+    if not 0 <= mapping["MaximumBatchingWindowInSeconds"] <= 300:
+        raise invalid("MaximumBatchingWindowInSeconds must be between 0 and 300.")
+    if not 1 <= mapping["ParallelizationFactor"] <= 10:
+        raise invalid("ParallelizationFactor must be between 1 and 10.")
+    if not -1 <= mapping["MaximumRetryAttempts"] <= 10000:
+        raise invalid("MaximumRetryAttempts must be between -1 and 10000.")
+    age = mapping["MaximumRecordAgeInSeconds"]
+    if age != -1 and not 60 <= age <= 604800:
+        raise invalid("MaximumRecordAgeInSeconds must be -1, or between 60 and 604800.")
+    if not 0 <= mapping["TumblingWindowInSeconds"] <= 900:
+        raise invalid("TumblingWindowInSeconds must be between 0 and 900.")
+    if mapping["TumblingWindowInSeconds"]:
+        raise invalid("TumblingWindowInSeconds is not supported by Strato yet.")

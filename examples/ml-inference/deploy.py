@@ -19,27 +19,17 @@ import io
 import json
 import math
 import os
-import time
+import sys
 import zipfile
 from collections import Counter
 
 import boto3
-from botocore.exceptions import BotoCoreError, ClientError
-from botocore.parsers import ResponseParserError
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+from lambda_deploy import deploy_function, ensure_bucket, execution_role  # noqa: E402
+
 MODEL_KEY = "models/house-price.json"
-BASIC_EXECUTION = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
-TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "lambda.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-        }
-    ],
-}
 
 
 # -- the models ------------------------------------------------------------------------------
@@ -125,50 +115,6 @@ def sentiment_model() -> dict:
 
 
 # -- AWS resources -------------------------------------------------------------------------------
-def ensure_bucket(s3, bucket: str) -> None:
-    try:
-        s3.head_bucket(Bucket=bucket)
-        print(f"bucket {bucket} already exists")
-        return
-    except ClientError as e:
-        if e.response["Error"]["Code"] not in ("404", "NoSuchBucket"):
-            raise
-    region = s3.meta.region_name
-    kwargs = {}
-    if region != "us-east-1":
-        kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}
-    s3.create_bucket(Bucket=bucket, **kwargs)
-    print(f"created bucket {bucket}")
-
-
-def execution_role(session, role_name: str, statements: list[dict]) -> str:
-    """The role the function runs as, created with IAM if it is missing.
-
-    Strato does not host IAM yet and does not check roles; there a placeholder ARN stands in.
-    """
-    iam = session.client("iam")
-    try:
-        try:
-            return iam.get_role(RoleName=role_name)["Role"]["Arn"]
-        except iam.exceptions.NoSuchEntityException:
-            pass
-        arn = iam.create_role(RoleName=role_name, AssumeRolePolicyDocument=json.dumps(TRUST))[
-            "Role"
-        ]["Arn"]
-    except (ClientError, BotoCoreError, ResponseParserError) as e:
-        if not os.environ.get("AWS_ENDPOINT_URL"):
-            raise
-        print(f"IAM is not available at {os.environ['AWS_ENDPOINT_URL']} ({type(e).__name__});")
-        print("  using a placeholder role ARN (Strato does not check execution roles yet)")
-        return f"arn:aws:iam::000000000000:role/{role_name}"
-    iam.attach_role_policy(RoleName=role_name, PolicyArn=BASIC_EXECUTION)
-    iam.put_role_policy(
-        RoleName=role_name,
-        PolicyName="access",
-        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": statements}),
-    )
-    print(f"created role {arn}")
-    return arn
 
 
 def package(files: dict[str, bytes]) -> bytes:
@@ -179,33 +125,6 @@ def package(files: dict[str, bytes]) -> bytes:
             info.external_attr = 0o644 << 16
             zf.writestr(info, content)
     return buf.getvalue()
-
-
-def deploy_function(lam, name: str, code: bytes, **config) -> str:
-    """Create the function, or bring an existing one up to date; returns its ARN."""
-    try:
-        lam.get_function(FunctionName=name)
-    except lam.exceptions.ResourceNotFoundException:
-        for attempt in range(10):
-            try:
-                arn = lam.create_function(FunctionName=name, Code={"ZipFile": code}, **config)[
-                    "FunctionArn"
-                ]
-                break
-            except lam.exceptions.InvalidParameterValueException as e:
-                # On AWS a role created seconds ago may not be assumable yet.
-                if "cannot be assumed" not in str(e) or attempt == 9:
-                    raise
-                time.sleep(3)
-        lam.get_waiter("function_active_v2").wait(FunctionName=name)
-        print(f"created function {name}")
-        return arn
-    lam.update_function_code(FunctionName=name, ZipFile=code)
-    lam.get_waiter("function_updated_v2").wait(FunctionName=name)
-    arn = lam.update_function_configuration(FunctionName=name, **config)["FunctionArn"]
-    lam.get_waiter("function_updated_v2").wait(FunctionName=name)
-    print(f"updated function {name}")
-    return arn
 
 
 def main() -> None:

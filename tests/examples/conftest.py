@@ -23,11 +23,14 @@ def cloudwatch_client(client_factory):
 
 @pytest.fixture
 def deploy_example(endpoint, lambda_client):
-    """Run an example's deploy.py for a function name; the function is deleted afterwards."""
+    """Run an example's deploy.py with --name; its functions are deleted afterwards.
+
+    The function is called `name` unless `functions` lists the names the example derives.
+    """
     names: list[str] = []
 
-    def run(example: str, name: str, *args: str) -> str:
-        names.append(name)
+    def run(example: str, name: str, *args: str, functions: tuple[str, ...] = ()) -> str:
+        names.extend(functions or (name,))
         return deploy(example, endpoint, "--name", name, *args)
 
     yield run

@@ -1,4 +1,4 @@
-"""Helpers for the example applications' end-to-end tests: deploy, invoke, read REPORT lines."""
+"""Helpers for the example applications' end-to-end tests: deploy, invoke, poll, read logs."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,3 +81,47 @@ def delete_functions(lam, names: list[str]) -> None:
             lam.delete_function(FunctionName=name)
         except lam.exceptions.ResourceNotFoundException:
             pass
+
+
+def wait_for(probe, what: str, timeout: float = 15.0, interval: float = 0.1):
+    """Poll probe() until it returns something truthy; fail after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = probe()
+        if found:
+            return found
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(interval)
+
+
+def settled(probe, quiet: float = 1.5, timeout: float = 20.0, interval: float = 0.1):
+    """probe()'s value once it has stopped changing for `quiet` seconds (a growing count)."""
+    deadline = time.monotonic() + timeout
+    value, since = probe(), time.monotonic()
+    while time.monotonic() - since < quiet:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still changing after {timeout}s (last value {value!r})")
+        time.sleep(interval)
+        now = probe()
+        if now != value:
+            value, since = now, time.monotonic()
+    return value
+
+
+def log_messages(logs, function_name: str) -> list[str]:
+    """Every message in the function's log group, oldest first ([] before it exists)."""
+    messages: list[str] = []
+    try:
+        for page in logs.get_paginator("filter_log_events").paginate(
+            logGroupName=f"/aws/lambda/{function_name}"
+        ):
+            messages += [e["message"] for e in page["events"]]
+    except logs.exceptions.ResourceNotFoundException:
+        return []
+    return messages
+
+
+def started(logs, function_name: str) -> int:
+    """How many invocations the function has started (its START log lines)."""
+    return sum(m.startswith("START RequestId:") for m in log_messages(logs, function_name))

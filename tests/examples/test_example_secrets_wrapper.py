@@ -23,9 +23,12 @@ def test_secret_becomes_variables_and_new_values_reach_new_environments(
     deploy_example, client_factory, lambda_client, logs_client
 ):
     name = unique("get-secrets")
-    bucket, key = f"{name}-secrets", f"secrets/{name}.json"
+    sm = client_factory("secretsmanager")
     out = deploy_example("secrets-wrapper", name)
-    assert f"created secret s3://{bucket}/{key}" in out
+    secret_arn = sm.describe_secret(SecretId=f"{name}-secret")["ARN"]
+    assert f"created secret {secret_arn}" in out
+    config = lambda_client.get_function_configuration(FunctionName=name)
+    assert config["Environment"]["Variables"]["SECRET_ID"] == secret_arn
 
     first = invoke(lambda_client, name)
     assert first.body["statusCode"] == 200
@@ -43,13 +46,17 @@ def test_secret_becomes_variables_and_new_values_reach_new_environments(
     }
 
     # The secret changes; a warm environment keeps what its init fetched.
-    client_factory("s3").put_object(Bucket=bucket, Key=key, Body=json.dumps(ROTATED).encode())
+    sm.put_secret_value(SecretId=secret_arn, SecretString=json.dumps(ROTATED))
     warm = invoke(lambda_client, name)
     assert warm.body["environment"] == first.body["environment"]
     assert warm.body["layer"]["EXAMPLE_CONNECTION_TOKEN"] == "EXAMPLE AUTH TOKEN"
 
-    # A configuration change retires the environments; the next init fetches the new values.
-    lambda_client.update_function_configuration(FunctionName=name, Description="pick up rotation")
+    # A configuration change (here: a new variable) retires the environments; the next
+    # init fetches the new values.
+    variables = {**config["Environment"]["Variables"], "ROTATION": "1"}
+    lambda_client.update_function_configuration(
+        FunctionName=name, Environment={"Variables": variables}
+    )
     _wait_updated(lambda_client, name)
     fresh = invoke(lambda_client, name)
     assert fresh.body["environment"] != first.body["environment"]
@@ -74,7 +81,7 @@ def test_wrapper_that_cannot_fetch_its_secret_fails_init(deploy_example, lambda_
     name = unique("get-secrets")
     deploy_example("secrets-wrapper", name)
     config = lambda_client.get_function_configuration(FunctionName=name)
-    variables = {**config["Environment"]["Variables"], "SECRET_ID": f"s3://{name}-secrets/nope"}
+    variables = {**config["Environment"]["Variables"], "SECRET_ID": f"{name}-no-such-secret"}
     lambda_client.update_function_configuration(
         FunctionName=name, Environment={"Variables": variables}
     )

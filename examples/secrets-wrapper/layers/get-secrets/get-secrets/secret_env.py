@@ -16,15 +16,9 @@ _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def fetch_secret(secret_id: str) -> str:
-    """The secret's JSON text.
-
-    STAND-IN until Strato hosts Secrets Manager: the secret is an S3 object and secret_id is
-    its s3://bucket/key URI. With Secrets Manager this one function becomes
-        return boto3.client("secretsmanager").get_secret_value(SecretId=secret_id)["SecretString"]
-    and SECRET_ID holds the secret's name or ARN; nothing else changes.
-    """
-    bucket, _, key = secret_id.removeprefix("s3://").partition("/")
-    return boto3.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read().decode()
+    """The secret's JSON text, from Secrets Manager (secret_id is its name or ARN)."""
+    client = boto3.client("secretsmanager")
+    return client.get_secret_value(SecretId=secret_id)["SecretString"]
 
 
 def export_lines(secret: dict) -> list[str]:

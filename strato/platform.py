@@ -5,12 +5,16 @@ from __future__ import annotations
 import inspect
 import logging
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
+
+from botocore import xform_name
 
 from .auth.accounts import AccountRegistry
 from .clock import Clock
 from .config import Settings
 from .events import Outbox
+from .protocol import ServiceError
 from .store import Store, open_store
 
 
@@ -39,6 +43,36 @@ class Platform:
     def provider(self, service: str) -> Any:
         """Another service's provider, for calls between services (S3 -> Lambda, ...)."""
         return self.providers[service]
+
+    async def call(self, service: str, operation: str, ctx: Any, params: dict[str, Any]) -> Any:
+        """Run one operation of a hosted service on already parsed and validated params, as
+        the HTTP path does: the provider's `authorize` check, then `provider.<snake_op>`.
+        Raises ServiceError as AWS would answer."""
+        provider = self.providers.get(service)
+        if provider is None:
+            raise ServiceError(
+                "ServiceUnavailable",
+                f"The {service} service is not running.",
+                503,
+                sender_fault=False,
+            )
+        if getattr(provider, "reads_reports", False):
+            self.flush_reports()
+        authorize = getattr(provider, "authorize", None)
+        if authorize is not None:
+            authorize(ctx, operation, params)
+        handler = getattr(provider, method_name(operation), None)
+        if handler is None:
+            raise ServiceError(
+                "NotImplemented",
+                f"Strato does not implement {service}:{operation} yet.",
+                501,
+                sender_fault=False,
+            )
+        result = handler(ctx, params)
+        if inspect.isawaitable(result):
+            result = await result
+        return result
 
     def flush_reports(self) -> None:
         """Write every provider's queued logs and metrics (before something reads them)."""
@@ -75,3 +109,9 @@ class Platform:
 
     def close(self) -> None:
         self.store.close()
+
+
+@cache
+def method_name(operation: str) -> str:
+    """The provider method an operation reaches: GetObject -> get_object."""
+    return xform_name(operation)

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import inspect
 import json
 import logging
 import uuid
 from collections import defaultdict
-from functools import cache
 from urllib.parse import parse_qsl
-
-from botocore import xform_name
 
 from ..auth import AuthFailure, RequestContext, read_credential, verify
 from ..auth.sigv4 import Credential, payload_hash_matches, verify_chunk_signatures
@@ -88,11 +84,6 @@ _S3_TOKEN_MESSAGES = {
 }
 
 
-@cache
-def _method_name(operation: str) -> str:
-    return xform_name(operation)
-
-
 class AwsApi:
     def __init__(self, platform: Platform, specs: list[ServiceSpec]) -> None:
         self.platform = platform
@@ -129,23 +120,7 @@ class AwsApi:
             ctx.operation = op.name
             params = parse_params(op, req, labels)
             validate_params(op, params, spec.validation_error_code)
-            provider = self.providers[spec.name]
-            if getattr(provider, "reads_reports", False):
-                self.platform.flush_reports()
-            authorize = getattr(provider, "authorize", None)
-            if authorize is not None:
-                authorize(ctx, op.name, params)
-            handler = getattr(provider, _method_name(op.name), None)
-            if handler is None:
-                raise ServiceError(
-                    "NotImplemented",
-                    f"Strato does not implement {spec.name}:{op.name} yet.",
-                    501,
-                    sender_fault=False,
-                )
-            result = handler(ctx, params)
-            if inspect.isawaitable(result):
-                result = await result
+            result = await self.platform.call(spec.name, op.name, ctx, params)
             return serialize_output(op, result or {}, request_id, spec.wire)
         except AuthFailure as failure:
             return self._auth_error(spec, failure, request_id, req.method)

@@ -78,7 +78,7 @@ def parse_definition(definition: str | dict) -> StateMachine:
     machine = _machine(definition, "", JSONPATH, problems)
     if problems:
         joined = ", ".join(problems)
-        raise InvalidDefinition(f"Invalid State Machine Definition: '{joined}'")
+        raise InvalidDefinition(f"Invalid State Machine Definition: '{joined}'", problems)
     return machine
 
 

@@ -8,6 +8,11 @@ class InvalidDefinition(Exception):
 
     code = "InvalidDefinition"
 
+    def __init__(self, message: str, problems: list[str] | None = None):
+        super().__init__(message)
+        # Each problem as "CODE: text at /path" (ValidateStateMachineDefinition lists them).
+        self.problems = problems or []
+
 
 class ExecutionError(Exception):
     """A runtime error of a state: `error` is what Retry/Catch match on, `cause` the text."""

@@ -438,6 +438,33 @@ class Execution:
         self.emit(root, "ExecutionAborted", history.failure(error, cause))
         self._stop(ABORTED, error=error, cause=cause)
 
+    def redrive(self) -> int:
+        """RedriveExecution: run again from the top-level state that did not succeed
+        (a Parallel or Map state runs again whole). Returns the new redrive count."""
+        if self.data["status"] not in (FAILED, TIMED_OUT, ABORTED):
+            raise ValueError(f"an execution in status {self.data['status']} cannot be redriven")
+        frames = self.data["frames"]
+        root = next(f for f in frames.values() if f["parent"] is None)
+        for fid in [fid for fid, f in frames.items() if f is not root]:
+            del frames[fid]
+        for key in ("children", "results", "map"):
+            root.pop(key, None)
+        root.update(
+            done=False, phase="enter", reported=False, result=None, wake_at=None, pending=None
+        )
+        root["retry_counts"] = {}
+        self.data["order"] = [root["id"]]
+        self.data["tokens"] = {}
+        self.data["tasks"] = {}
+        count = self.data["context"]["Execution"].get("RedriveCount", 0) + 1
+        self.data["context"]["Execution"]["RedriveCount"] = count
+        now = self.clock()
+        self.data.update(status=RUNNING, output=None, error=None, cause=None, stopped=None)
+        timeout = self.machine.timeout_seconds
+        self.data["deadline"] = now + timeout if timeout else None
+        self.emit(root, "ExecutionRedriven", {"redriveCount": count})
+        return count
+
     # --- task callbacks ---------------------------------------------------------------
 
     def send_task_success(self, token: str, output: Any) -> None:
@@ -446,9 +473,39 @@ class Execution:
     def send_task_failure(self, token: str, error: str | None, cause: str | None) -> None:
         self._resolve(token, {"error": error or "", "cause": cause})
 
+    def activity_started(self, token: str, worker_name: str | None = None) -> None:
+        """A worker took the activity task (GetActivityTask): record ActivityStarted."""
+        frame = self._token_frame(token)
+        self.emit(frame, "ActivityStarted", {"workerName": worker_name} if worker_name else {})
+        task_state.heartbeat(self, frame)
+
     def send_task_heartbeat(self, token: str) -> None:
         frame = self._token_frame(token)
         task_state.heartbeat(self, frame)
+
+    def complete_task(self, task_id: str, outcome: dict) -> None:
+        """Answer a pending task by the TaskRequest's task_id: {"output": x} or
+        {"error": e, "cause": c}. KeyError when that task is no longer waiting."""
+        fid = self.data.get("tasks", {}).get(task_id)
+        frame = self.data["frames"].get(fid) if fid is not None else None
+        if frame is None or frame["done"] or frame["phase"] != "task":
+            raise KeyError(task_id)
+        if frame["pending"].get("resolved") is not None:
+            raise KeyError(task_id)
+        frame["pending"]["resolved"] = outcome
+        token = frame["pending"].get("token")
+        if token is not None:
+            self.data["tokens"].pop(token, None)
+
+    def pending_tasks(self) -> dict[str, str | None]:
+        """task_id -> token of every task still waiting for its answer."""
+        out = {}
+        for task_id, fid in self.data.get("tasks", {}).items():
+            frame = self.data["frames"].get(fid)
+            if frame and not frame["done"] and frame["phase"] == "task":
+                if frame["pending"].get("resolved") is None:
+                    out[task_id] = frame["pending"].get("token")
+        return out
 
     def _token_frame(self, token: str) -> dict:
         fid = self.data["tokens"].get(token)

@@ -19,6 +19,9 @@ class TaskRequest:
     timeout_seconds: float | None = None
     heartbeat_seconds: float | None = None
     credentials: dict | None = None
+    # Names this pending task for Execution.complete_task (tasks answered without a token).
+    task_id: str | None = None
+    retry_count: int = 0  # how many times this state has been retried (mocks count attempts)
 
 
 class Pending:

@@ -47,6 +47,8 @@ def run_task(ex: Execution, frame: dict, state: State) -> None:
     if isinstance(resource, str) and resource.endswith(".waitForTaskToken"):
         token = str(uuid.uuid4())
         data.context["Task"] = {"Token": token}
+    elif isinstance(resource, str) and resource_parts(resource)[0] == "activity":
+        token = str(uuid.uuid4())  # the worker answers with it (GetActivityTask hands it out)
     arguments = data.arguments(effective)
     timeout = _number(data, state, "TimeoutSeconds")
     heartbeat = _number(data, state, "HeartbeatSeconds")
@@ -58,8 +60,19 @@ def run_task(ex: Execution, frame: dict, state: State) -> None:
             details["timeoutInSeconds"] = int(timeout)
         ex.emit(frame, "LambdaFunctionScheduled", details)
         ex.emit(frame, "LambdaFunctionStarted")
+    elif kind == "activity":
+        # ActivityStarted follows when a worker takes the task (Execution.activity_started).
+        details = {"resource": name, "input": payload.to_json(arguments)}
+        details["inputDetails"] = {"truncated": False}
+        if timeout is not None:
+            details["timeoutInSeconds"] = int(timeout)
+        if heartbeat is not None:
+            details["heartbeatInSeconds"] = int(heartbeat)
+        ex.emit(frame, "ActivityScheduled", details)
     else:
-        details = {"resourceType": kind, "resource": name, "region": "us-east-1"}
+        arn_parts = ex.data["context"]["Execution"]["Id"].split(":")
+        region = arn_parts[3] if len(arn_parts) > 3 and arn_parts[3] else "us-east-1"
+        details = {"resourceType": kind, "resource": name, "region": region}
         details["parameters"] = payload.to_json(arguments)
         if timeout is not None:
             details["timeoutInSeconds"] = int(timeout)
@@ -74,6 +87,7 @@ def run_task(ex: Execution, frame: dict, state: State) -> None:
         "resolved": None,
         "deadline": ex.clock() + timeout if timeout else None,
         "heartbeat": heartbeat,
+        "task_id": str(uuid.uuid4()),
     }
     if ex.integrations is None:
         frame["pending"]["resolved"] = {
@@ -91,6 +105,8 @@ def run_task(ex: Execution, frame: dict, state: State) -> None:
         timeout_seconds=timeout,
         heartbeat_seconds=heartbeat,
         credentials=state.get("Credentials"),
+        task_id=frame["pending"]["task_id"],
+        retry_count=sum(frame["retry_counts"].values()),
     )
     try:
         result = ex.integrations.invoke(request)
@@ -101,9 +117,11 @@ def run_task(ex: Execution, frame: dict, state: State) -> None:
     if isinstance(result, Pending):
         if token is not None:
             ex.data["tokens"][token] = frame["id"]
+        ex.data.setdefault("tasks", {})[frame["pending"]["task_id"]] = frame["id"]
         frame["phase"] = "task"
         pending = frame["pending"]
-        if pending["heartbeat"]:
+        # An activity's heartbeat clock starts when a worker takes it (activity_started).
+        if pending["heartbeat"] and kind != "activity":
             pending["heartbeat_deadline"] = ex.clock() + pending["heartbeat"]
         _set_wake(frame)
         return
@@ -142,12 +160,15 @@ def _finish_task(ex: Execution, frame: dict, state: State) -> None:
     pending = frame["pending"]
     outcome = pending["resolved"]
     frame["pending"] = None
+    ex.data.get("tasks", {}).pop(pending.get("task_id"), None)
     frame["phase"] = "run"
-    lambda_style = pending["kind"] == "lambda-function"
+    lambda_style = pending["kind"] in ("lambda-function", "activity")
     base = (
         {} if lambda_style else {"resourceType": pending["kind"], "resource": pending["resource"]}
     )
-    prefix = "LambdaFunction" if lambda_style else "Task"
+    prefix = {"lambda-function": "LambdaFunction", "activity": "Activity"}.get(
+        pending["kind"], "Task"
+    )
     if "output" in outcome:
         result = outcome["output"]
         details = {**base, "output": payload.to_json(result), "outputDetails": {"truncated": False}}

@@ -16,6 +16,7 @@ from typing import Any
 
 from ...auth import RequestContext
 from ...events import DeliveryFailed, RetryPolicy
+from ...protocol import ServiceError
 from . import records
 from .target_input import target_input
 
@@ -97,6 +98,8 @@ class Delivery:
             if sns is None or not hasattr(sns, "publish_internal"):
                 raise DeliveryFailed("SNSNotHosted", "SNS is not hosted", retryable=False)
             sns.publish_internal(account, region, target["Arn"], body)
+        elif service == "states" and resource.startswith("stateMachine:"):
+            self._to_state_machine(account, region, target["Arn"], body)
         elif service == "events" and resource.startswith("event-bus/"):
             self._to_bus(item, account, region, resource[len("event-bus/") :])
         elif service == "logs" and resource.startswith("log-group:"):
@@ -133,6 +136,16 @@ class Delivery:
             account, region, "events.amazonaws.com", None, request_id, service="events"
         )
         lam.invoke_async(ctx, name, qualifier, body.encode(), trace_header=None)
+
+    def _to_state_machine(self, account: str, region: str, arn: str, body: str) -> None:
+        sfn = self.platform.providers.get("stepfunctions")
+        if sfn is None:
+            raise DeliveryFailed("SFNNotHosted", "Step Functions is not hosted", retryable=False)
+        try:
+            sfn.start_execution_internal(account, region, arn, body)
+        except ServiceError as e:  # as on AWS, only throttling and service faults are retried
+            retry = e.status >= 500 or e.code == "ThrottlingException"
+            raise DeliveryFailed(e.code, e.message, retryable=retry) from e
 
     def _to_bus(self, item: dict, account: str, region: str, bus: str) -> None:
         if self.bus_record(account, region, bus) is None:

@@ -9,8 +9,8 @@ import time
 class Clock:
     """Wall time plus an offset that only moves forward."""
 
-    def __init__(self) -> None:
-        self._offset = 0.0
+    def __init__(self, offset: float = 0.0) -> None:
+        self._offset = offset
         self._advanced: asyncio.Event | None = None
 
     def now(self) -> float:

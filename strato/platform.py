@@ -17,6 +17,9 @@ from .events import Outbox
 from .protocol import ServiceError
 from .store import Store, open_store
 
+_PLATFORM = "platform"  # the platform's own settings in the store
+_CLOCK_OFFSET = b"clock-offset"
+
 
 @dataclass
 class Platform:
@@ -36,9 +39,16 @@ class Platform:
         return cls(
             settings=settings,
             store=store,
-            clock=Clock(),
+            clock=Clock(store.get(_PLATFORM, _CLOCK_OFFSET) or 0.0),
             accounts=AccountRegistry(store, settings.config_file),
         )
+
+    def advance_clock(self, seconds: float) -> float:
+        """Move the shared clock forward, for good: the offset outlives a restart, so stored
+        deadlines and timestamps never find the clock behind them."""
+        now = self.clock.advance(seconds)
+        self.store.put(_PLATFORM, _CLOCK_OFFSET, self.clock.offset)
+        return now
 
     def provider(self, service: str) -> Any:
         """Another service's provider, for calls between services (S3 -> Lambda, ...)."""

@@ -26,7 +26,7 @@ def handle_internal(platform: Platform, services: list[str], req: HttpRequest) -
         if req.method == "POST":
             try:
                 body = json.loads(req.body_bytes() or b"{}")
-                clock.advance(float(body.get("advance", 0)))
+                platform.advance_clock(float(body.get("advance", 0)))
             except (ValueError, TypeError) as e:
                 return _json(400, {"error": f'expected {{"advance": seconds >= 0}}: {e}'})
         return _json(200, {"now": clock.now(), "offset": clock.offset})

@@ -228,3 +228,12 @@ def test_pending_deliveries_survive_a_sigkill(server, endpoint):
     assert published <= delivered
     arrived = {json.loads(m["Body"])["id"] for m in _drain(sqs, url, len(event_ids))}
     assert arrived == event_ids
+
+
+def test_the_clock_never_goes_back_across_a_restart(server):
+    """Deadlines are stored on the advanced clock; a restart must not move it back."""
+    before = server.advance_clock(3600)
+    assert before >= time.time() + 3590
+    server.kill()
+    server.start()
+    assert server.advance_clock(0) >= before

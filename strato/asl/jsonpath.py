@@ -255,7 +255,9 @@ _FILTER_TOKEN = re.compile(
     r"|(?P<str>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
     r"|(?P<num>-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)"
     r"|(?P<path>[@$](?:\.\.?[A-Za-z0-9_\-]+|\.length\(\)|\[[^\]]*\])*)"
-    r"|(?P<word>true|false|null))"
+    r"|(?P<word>(?:true|false|null)\b)"
+    # An unquoted word is a string, as AWS reads `[?(@.category==home)]`.
+    r"|(?P<bare>[A-Za-z_][A-Za-z0-9_\-]*))"
 )
 
 
@@ -278,7 +280,7 @@ class _FilterParser:
             elif kind == "word":
                 val = {"true": True, "false": False, "null": None}[val]
                 kind = "lit"
-            if kind in ("str", "num"):
+            if kind in ("str", "num", "bare"):
                 kind = "lit"
             self.tokens.append((kind, val))
         self.i = 0

@@ -97,7 +97,13 @@ class Dispatcher:
         if not case or self.mocks is None:
             return False
         machine = live.meta["machineArn"].rsplit(":", 1)[-1]
-        answer = self.mocks.response(machine, case, info.get("state"), info.get("attempt", 0))
+        if "mockCall" not in info:
+            # As Step Functions Local counts: every call of the state in this execution
+            # (retries, loop turns and Map iterations alike) takes the next answer.
+            calls = live.meta.setdefault("mockCalls", {})
+            info["mockCall"] = calls.get(info.get("state"), 0)
+            calls[info.get("state")] = info["mockCall"] + 1
+        answer = self.mocks.response(machine, case, info.get("state"), info["mockCall"])
         if answer is None:
             return False
         try:

@@ -7,7 +7,7 @@ implements `Store`; nothing else in Strato opens a database or writes state.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Protocol
@@ -15,6 +15,10 @@ from typing import Any, BinaryIO, Protocol
 
 class KeyValue(Protocol):
     def get(self, ns: str, key: bytes) -> Any | None: ...
+
+    def get_many(self, ns: str, keys: Sequence[bytes]) -> list[Any | None]:
+        """The value of each key, in the order given (None where there is none)."""
+        ...
 
     def put(self, ns: str, key: bytes, value: Any) -> None: ...
 

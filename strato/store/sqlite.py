@@ -9,7 +9,7 @@ import os
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -19,6 +19,8 @@ from .blobs import FileBlobStore
 # Blobs up to this size live in the database: one commit instead of a file per write.
 INLINE_MAX = 64 << 10
 _INLINE = "i"
+# Keys per `IN (...)` query: well under SQLite's oldest bound-parameter limit (999).
+_IN_CHUNK = 500
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS kv (
@@ -68,6 +70,15 @@ class SqliteStore:
         with self._lock:
             row = self._db.execute("SELECT v FROM kv WHERE ns=? AND k=?", (ns, key)).fetchone()
         return None if row is None else _loads(row[0])
+
+    def get_many(self, ns: str, keys: Sequence[bytes]) -> list[Any | None]:
+        found: dict[bytes, str] = {}
+        with self._lock:
+            for i in range(0, len(keys), _IN_CHUNK):
+                chunk = keys[i : i + _IN_CHUNK]
+                sql = f"SELECT k, v FROM kv WHERE ns=? AND k IN ({','.join('?' * len(chunk))})"
+                found.update(self._db.execute(sql, (ns, *chunk)).fetchall())
+        return [None if (v := found.get(bytes(k))) is None else _loads(v) for k in keys]
 
     def put(self, ns: str, key: bytes, value: Any) -> None:
         with self._lock:

@@ -57,3 +57,52 @@ def test_messages_and_visibility_survive_restart(tmp_path):
         assert dup["MessageId"] == got[0]["MessageId"]  # the dedup window survived too
     finally:
         server.stop()
+
+
+def test_fifo_hold_and_receive_state_survive_a_kill(tmp_path):
+    server = StratoProcess(str(tmp_path / "state")).start()
+    try:
+        sqs = _client(server)
+        fifo = sqs.create_queue(
+            QueueName="held.fifo",
+            Attributes={
+                "FifoQueue": "true",
+                "ContentBasedDeduplication": "true",
+                "VisibilityTimeout": "5",
+            },
+        )["QueueUrl"]
+        for body, group in (("a0", "a"), ("a1", "a"), ("b0", "b")):
+            sqs.send_message(QueueUrl=fifo, MessageBody=body, MessageGroupId=group)
+        [held] = sqs.receive_message(QueueUrl=fifo, MaxNumberOfMessages=1)["Messages"]
+        assert held["Body"] == "a0"
+        server.kill()
+        server.start()
+        sqs = _client(server)
+        # group a is still held by a0; b flows
+        got = sqs.receive_message(QueueUrl=fifo, MaxNumberOfMessages=10)["Messages"]
+        assert [m["Body"] for m in got] == ["b0"]
+        sqs.delete_message(QueueUrl=fifo, ReceiptHandle=got[0]["ReceiptHandle"])
+        server.advance_clock(6)
+        back = sqs.receive_message(
+            QueueUrl=fifo, MaxNumberOfMessages=10, AttributeNames=["ApproximateReceiveCount"]
+        )["Messages"]
+        assert [m["Body"] for m in back] == ["a0", "a1"]
+        assert [m["Attributes"]["ApproximateReceiveCount"] for m in back] == ["2", "1"]
+        # the receipt handles given after the restart work for a visibility change and a delete
+        sqs.change_message_visibility(
+            QueueUrl=fifo, ReceiptHandle=back[0]["ReceiptHandle"], VisibilityTimeout=60
+        )
+        result = sqs.delete_message_batch(
+            QueueUrl=fifo,
+            Entries=[
+                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(back)
+            ],
+        )
+        assert len(result["Successful"]) == 2
+        server.kill()
+        server.start()
+        sqs = _client(server)
+        server.advance_clock(120)
+        assert "Messages" not in sqs.receive_message(QueueUrl=fifo)
+    finally:
+        server.stop()

@@ -75,6 +75,8 @@ class QueueAccess(SqsBase):
             return  # the operation reports QueueDoesNotExist itself
         anonymous = bool(ctx.extras.get("anonymous"))
         owner = qid[0] == ctx.account_id and not anonymous
+        if owner and not queue["Attributes"].get("Policy"):
+            return  # nothing can deny the owner: skip building the policy request
         action = iam_action(operation)
         arn = records.queue_arn(*qid)
         principal = "*" if anonymous else ctx.principal_arn

@@ -129,9 +129,16 @@ class SqsBase:
             "Dedup": dedup_id,
             "SequenceNumber": f"{int(seq, 16):020d}" if fifo else None,
         }
-        tx.put(records.MESSAGES, records.message_key(*qid, seq), message)
+        qk = records.queue_keys(*qid)
+        tx.put(records.MESSAGES, qk.message(seq), message)
         kind = "delayed" if delay > 0 else "ready"
-        tx.put(records.VISIBILITY, records.visibility_key(*qid, visible, seq), kind)
+        tx.put(records.VISIBILITY, qk.visibility(visible, seq), kind)
+        if fifo:
+            group = group_id or ""
+            lo, hi = qk.group_range(group)
+            if next(iter(tx.scan(records.FIFO_MEMBERS, lo, hi, limit=1)), None) is None:
+                tx.put(records.FIFO_HEADS, qk.message(seq), [group, visible])
+            tx.put(records.FIFO_MEMBERS, qk.member(group, seq), "")
         if fifo and dedup_id is not None:
             tx.put(
                 records.DEDUP,
@@ -145,35 +152,152 @@ class SqsBase:
         self.notify(qid)
         return message
 
+    # -- receive state ----------------------------------------------------
+    def load_messages(
+        self, tx: Any, qid: QueueId, seqs: list[str], received: list[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """The messages `seqs` names (those that still exist, in that order), each with its
+        current receive state (two reads in all). `received`: the seqs that may have been
+        received before, when the caller knows (the others have no receive state)."""
+        qk = records.queue_keys(*qid)
+        message_keys = [qk.message(seq) for seq in seqs]
+        bodies = tx.get_many(records.MESSAGES, message_keys)
+        if received is None:
+            states = tx.get_many(records.RECEIVES, message_keys)
+        else:
+            found = dict(
+                zip(
+                    received,
+                    tx.get_many(records.RECEIVES, [qk.message(seq) for seq in received])
+                    if received
+                    else [],
+                    strict=True,
+                )
+            )
+            states = [found.get(seq) for seq in seqs]
+        out = []
+        for message, state in zip(bodies, states, strict=True):
+            if message is not None:
+                out.append(with_state(message, state))
+        return out
+
+    def receive_states(
+        self, tx: Any, qid: QueueId, seqs: list[str]
+    ) -> dict[str, dict[str, Any] | None]:
+        """Seq -> what `set_visible` and `remove_message` need (Seq, Visible, Count, First,
+        Nonce, Group), or None for a message that is gone. Bodies are read only for messages
+        never received (their send-time state is in the message record)."""
+        qk = records.queue_keys(*qid)
+        states = tx.get_many(records.RECEIVES, [qk.message(seq) for seq in seqs])
+        out: dict[str, dict[str, Any] | None] = {}
+        unreceived = []
+        for seq, state in zip(seqs, states, strict=True):
+            if state is None:
+                unreceived.append(seq)
+            else:
+                visible, count, first, nonce, group = state
+                out[seq] = {
+                    "Seq": seq,
+                    "Visible": visible,
+                    "Count": count,
+                    "First": first,
+                    "Nonce": nonce,
+                    "Group": group,
+                }
+        if unreceived:
+            bodies = tx.get_many(records.MESSAGES, [qk.message(seq) for seq in unreceived])
+            out.update(zip(unreceived, bodies, strict=True))
+        return out
+
     def set_visible(
         self, tx: Any, qid: QueueId, message: dict[str, Any], visible: int, kind: str
     ) -> None:
-        """Move a message in the visibility index and save it."""
+        """Move a message in the visibility index and save its receive state (not its body)."""
+        qk = records.queue_keys(*qid)
         seq = message["Seq"]
-        tx.delete(records.VISIBILITY, records.visibility_key(*qid, message["Visible"], seq))
+        if message["Visible"] != visible:
+            tx.delete(records.VISIBILITY, qk.visibility(message["Visible"], seq))
         message["Visible"] = visible
-        tx.put(records.VISIBILITY, records.visibility_key(*qid, visible, seq), kind)
-        tx.put(records.MESSAGES, records.message_key(*qid, seq), message)
+        tx.put(records.VISIBILITY, qk.visibility(visible, seq), kind)
+        key = qk.message(seq)
+        group = message.get("Group")
+        tx.put(
+            records.RECEIVES,
+            key,
+            [visible, message["Count"], message["First"], message["Nonce"], group],
+        )
+        if is_fifo_name(qid) and tx.get(records.FIFO_HEADS, key) is not None:
+            tx.put(records.FIFO_HEADS, key, [group or "", visible])
 
-    def remove_message(self, tx: Any, qid: QueueId, message: dict[str, Any]) -> None:
+    def remove_message(
+        self, tx: Any, qid: QueueId, message: dict[str, Any], headless: set[str] | None = None
+    ) -> None:
+        """Delete a message and its index entries. A FIFO group that loses its oldest message
+        gets its next one as head now, or, with `headless`, when the caller calls `promote`."""
+        qk = records.queue_keys(*qid)
         seq = message["Seq"]
-        tx.delete(records.VISIBILITY, records.visibility_key(*qid, message["Visible"], seq))
-        tx.delete(records.MESSAGES, records.message_key(*qid, seq))
+        key = qk.message(seq)
+        tx.delete(records.VISIBILITY, qk.visibility(message["Visible"], seq))
+        tx.delete(records.MESSAGES, key)
+        tx.delete(records.RECEIVES, key)
+        if is_fifo_name(qid):
+            group = message.get("Group") or ""
+            tx.delete(records.FIFO_MEMBERS, qk.member(group, seq))
+            if tx.delete(records.FIFO_HEADS, key):
+                if headless is None:
+                    self.promote(tx, qid, group)
+                else:
+                    headless.add(group)
+
+    def promote(self, tx: Any, qid: QueueId, group: str) -> None:
+        """Make the oldest message of a FIFO group (if any is left) the group's head."""
+        qk = records.queue_keys(*qid)
+        lo, hi = qk.group_range(group)
+        for key, _ in tx.scan(records.FIFO_MEMBERS, lo, hi, limit=1):
+            seq = records.seq_of(key)
+            state = self.receive_states(tx, qid, [seq])[seq]
+            if state is not None:
+                tx.put(records.FIFO_HEADS, qk.message(seq), [group, state["Visible"]])
+
+    def index_fifo_queue(self, tx: Any, qid: QueueId) -> None:
+        """(Re)build a FIFO queue's group index from its messages: queues from before it."""
+        qk = records.queue_keys(*qid)
+        for ns in (records.FIFO_MEMBERS, records.FIFO_HEADS):
+            for key, _ in list(tx.scan(ns, qk.prefix, qk.end)):
+                tx.delete(ns, key)
+        seen: set[str] = set()
+        rows = list(tx.scan(records.MESSAGES, qk.prefix, qk.end))
+        states = tx.get_many(records.RECEIVES, [key for key, _ in rows])
+        for (key, message), state in zip(rows, states, strict=True):
+            message = with_state(message, state)
+            group = message.get("Group") or ""
+            tx.put(records.FIFO_MEMBERS, qk.member(group, message["Seq"]), "")
+            if group not in seen:
+                seen.add(group)
+                tx.put(records.FIFO_HEADS, key, [group, message["Visible"]])
 
     def clear_queue(self, tx: Any, qid: QueueId, dedup: bool = False) -> int:
         removed = 0
-        for ns in (records.MESSAGES, records.VISIBILITY) + ((records.DEDUP,) if dedup else ()):
-            lo, hi = records.keys.prefix_range(*qid)
-            for key, _ in list(tx.scan(ns, lo, hi)):
+        qk = records.queue_keys(*qid)
+        namespaces = (
+            records.MESSAGES,
+            records.VISIBILITY,
+            records.RECEIVES,
+            records.FIFO_MEMBERS,
+            records.FIFO_HEADS,
+        ) + ((records.DEDUP,) if dedup else ())
+        for ns in namespaces:
+            for key, _ in list(tx.scan(ns, qk.prefix, qk.end)):
                 tx.delete(ns, key)
                 removed += ns == records.MESSAGES
         return removed
 
     def counts(self, qid: QueueId) -> dict[str, int]:
         now = self.clock.now_ms()
-        lo, hi = records.visible_before(*qid, now + 1)
+        qk = records.queue_keys(*qid)
+        lo, hi = qk.visible_before(now + 1)
         visible = self.store.count(records.VISIBILITY, lo, hi)
-        _, end = records.keys.prefix_range(*qid)
+        end = qk.end
         delayed = inflight = 0
         for _, kind in self.store.scan(records.VISIBILITY, hi, end):
             if kind == "delayed":
@@ -188,3 +312,15 @@ class SqsBase:
 
     def default(self, queue: dict[str, Any], name: str) -> str:
         return queue["Attributes"].get(name, DEFAULTS.get(name, ""))
+
+
+def with_state(message: dict[str, Any], state: list[Any] | None) -> dict[str, Any]:
+    """A message record with its receive state (if it was ever received) applied."""
+    if state is not None:
+        message["Visible"], message["Count"], message["First"], message["Nonce"] = state[:4]
+    return message
+
+
+def is_fifo_name(qid: QueueId) -> bool:
+    """FIFO queue names, and only theirs, end in .fifo (CreateQueue enforces it)."""
+    return qid[2].endswith(".fifo")

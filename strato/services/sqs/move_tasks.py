@@ -13,7 +13,7 @@ from typing import Any
 from ...auth import RequestContext
 from ...protocol import ServiceError
 from . import records
-from .base import SqsBase
+from .base import SqsBase, with_state
 from .errors import invalid_parameter, resource_not_found
 
 
@@ -48,7 +48,10 @@ class MoveTaskOperations(SqsBase):
         moved = 0
         with self.store.transaction() as tx:
             lo, hi = records.keys.prefix_range(*source)
-            for _, message in list(tx.scan(records.MESSAGES, lo, hi)):
+            rows = list(tx.scan(records.MESSAGES, lo, hi))
+            states = tx.get_many(records.RECEIVES, [key for key, _ in rows])
+            for (_, message), state in zip(rows, states, strict=True):
+                message = with_state(message, state)
                 if message["Visible"] > started:
                     continue
                 target_arn = destination_arn or message.get("System", {}).get(

@@ -66,6 +66,7 @@ class QueueOperations(SqsBase):
                     "Created": now,
                     "Modified": now,
                     "Tags": dict(params.get("tags") or {}),
+                    "Layout": records.LAYOUT,
                 },
             )
         return {"QueueUrl": self.url_of(ctx, qid)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import uuid
+import os
 from typing import Any
 
 from ...auth import RequestContext
@@ -74,24 +74,27 @@ class ReceiveOperations(SqsBase):
             await _first_of(event.wait(), self.clock.sleep_until(until))
 
     def next_visible_ms(self, qid: QueueId) -> int | None:
-        lo, hi = records.keys.prefix_range(*qid)
-        for key, _ in self.store.scan(records.VISIBILITY, lo, hi, limit=1):
-            return int(records.keys.unpack(key)[3])
+        qk = records.queue_keys(*qid)
+        for key, _ in self.store.scan(records.VISIBILITY, qk.prefix, qk.end, limit=1):
+            return records.visible_of(key)
         return None
 
     def take(self, qid: QueueId, count: int, timeout: int | None) -> list[dict[str, Any]]:
         """Make up to `count` visible messages in flight (one transaction) and return them."""
         with self.store.transaction() as tx:
-            queue = tx.get(records.QUEUES, records.queue_key(*qid))
+            queue = tx.get(records.QUEUES, records.queue_keys(*qid).prefix)
             if queue is None:
                 raise _gone()
             now = self.clock.now_ms()
             visibility = int_attr(queue, "VisibilityTimeout") if timeout is None else timeout
-            candidates = (
-                self._fifo_candidates(tx, qid, now)
-                if is_fifo(queue)
-                else self._candidates(tx, qid, now)
-            )
+            if is_fifo(queue):
+                if queue.get("Layout") != records.LAYOUT:
+                    self.index_fifo_queue(tx, qid)
+                    queue["Layout"] = records.LAYOUT
+                    tx.put(records.QUEUES, records.queue_keys(*qid).prefix, queue)
+                candidates = self._fifo_candidates(tx, qid, now, count)
+            else:
+                candidates = self._candidates(tx, qid, now, count)
             policy = redrive_policy(queue)
             retention = int_attr(queue, "MessageRetentionPeriod") * 1000
             taken: list[dict[str, Any]] = []
@@ -105,34 +108,64 @@ class ReceiveOperations(SqsBase):
                 message["Count"] += 1
                 if message["First"] is None:
                     message["First"] = now
-                message["Nonce"] = uuid.uuid4().hex[:12]
+                message["Nonce"] = os.urandom(6).hex()
                 self.set_visible(tx, qid, message, now + visibility * 1000, "inflight")
                 taken.append(message)
                 if len(taken) >= count:
                     break
+            candidates.close()
             return taken
 
-    def _candidates(self, tx: Any, qid: QueueId, now: int):
-        lo, hi = records.visible_before(*qid, now + 1)
-        for key, _ in list(tx.scan(records.VISIBILITY, lo, hi, limit=64)):
-            message = tx.get(
-                records.MESSAGES, records.message_key(*qid, records.keys.unpack(key)[4])
-            )
-            if message is not None:
-                yield message
+    def _candidates(self, tx: Any, qid: QueueId, now: int, count: int):
+        """Visible messages, oldest visible-at first, read `count` at a time: a further page
+        is read only when the caller skipped some (expired or dead-lettered)."""
+        qk = records.queue_keys(*qid)
+        lo, hi = qk.visible_before(now + 1)
+        offered: set[str] = set()  # with a visibility timeout of 0 a taken one stays in range
+        while True:
+            rows = list(tx.scan(records.VISIBILITY, lo, hi, limit=count))
+            if not rows:
+                return
+            lo = records.keys.after(rows[-1][0])
+            fresh, received = {}, []
+            for key, kind in rows:
+                seq = records.seq_of(key)
+                if seq not in offered:
+                    fresh[seq] = key
+                    if kind == "inflight":  # "ready" and "delayed" were never received
+                        received.append(seq)
+            offered.update(fresh)
+            messages = self.load_messages(tx, qid, list(fresh), received)
+            for seq in fresh.keys() - {m["Seq"] for m in messages}:
+                tx.delete(records.VISIBILITY, fresh[seq])  # an index entry without its message
+            yield from messages
 
-    def _fifo_candidates(self, tx: Any, qid: QueueId, now: int):
-        """Send order, skipping every group with a message in flight (one in flight per group)."""
-        blocked: set[str] = set()
-        lo, hi = records.keys.prefix_range(*qid)
-        for _, message in list(tx.scan(records.MESSAGES, lo, hi)):
-            group = message.get("Group") or ""
-            if group in blocked:
-                continue
-            if message["Visible"] > now:
-                blocked.add(group)
-                continue
-            yield message
+    def _fifo_candidates(self, tx: Any, qid: QueueId, now: int, count: int):
+        """Group by group, the group with the oldest message first; within a group in send
+        order, up to the first message not visible. A group whose oldest message is in flight
+        (or delayed) is skipped whole: one consumer at a time per group. Reads the group heads
+        (one small entry per group with messages) and the messages it offers, nothing else."""
+        qk = records.queue_keys(*qid)
+        lo = qk.prefix
+        visited: set[str] = set()  # a group whose head the caller removed gets a later head
+        while True:
+            heads = list(tx.scan(records.FIFO_HEADS, lo, qk.end, limit=32))
+            if not heads:
+                return
+            lo = records.keys.after(heads[-1][0])
+            for _, (group, visible) in heads:
+                if visible > now or group in visited:
+                    continue
+                visited.add(group)
+                glo, ghi = qk.group_range(group)
+                seqs = [
+                    records.seq_of(key)
+                    for key, _ in tx.scan(records.FIFO_MEMBERS, glo, ghi, limit=count)
+                ]
+                for message in self.load_messages(tx, qid, seqs):
+                    if message["Visible"] > now:
+                        break
+                    yield message
 
     def _dead_letter(self, tx: Any, qid: QueueId, message: dict[str, Any], arn: str) -> bool:
         target = self.queue_id(qid[0], qid[1], arn)
@@ -195,35 +228,57 @@ class ReceiveOperations(SqsBase):
         return {}
 
     def delete_by_handle(self, qid: QueueId, handle: str) -> bool:
-        parsed = records.parse_receipt_handle(handle)
-        if parsed is None or tuple(parsed[:3]) != qid:
-            raise receipt_handle_invalid(handle)
+        [outcome] = self.delete_handles(qid, [handle])
+        if isinstance(outcome, ServiceError):
+            raise outcome
+        return outcome
+
+    def delete_handles(self, qid: QueueId, handles: list[str]) -> list[bool | ServiceError]:
+        """Delete the message of each receipt handle, all in one transaction. Per handle: True
+        (deleted), False (already gone: AWS answers success too) or the error for that entry."""
+        outcomes: list[bool | ServiceError] = []
+        wanted: dict[int, str] = {}
+        for i, handle in enumerate(handles):
+            parsed = records.parse_receipt_handle(handle)
+            if parsed is None or tuple(parsed[:3]) != qid:
+                outcomes.append(receipt_handle_invalid(handle))
+            else:
+                outcomes.append(False)
+                wanted[i] = parsed[3]
+        if not wanted:
+            return outcomes
         with self.store.transaction() as tx:
-            message = tx.get(records.MESSAGES, records.message_key(*qid, parsed[3]))
-            if message is None:
-                return False  # already deleted: AWS answers success
-            self.remove_message(tx, qid, message)
-        return True
+            states = self.receive_states(tx, qid, list(dict.fromkeys(wanted.values())))
+            headless: set[str] = set()
+            for i, seq in wanted.items():
+                state = states.get(seq)
+                if state is not None:
+                    self.remove_message(tx, qid, state, headless)
+                    states[seq] = None  # the same handle twice: the second finds it gone
+                    outcomes[i] = True
+            for group in headless:
+                self.promote(tx, qid, group)
+        return outcomes
 
     def delete_message_batch(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         qid = self.queue_id(ctx.account_id, ctx.region, params["QueueUrl"])
         self.queue_record(qid)
         entries = params.get("Entries") or []
         check_batch(entries)
+        outcomes = self.delete_handles(qid, [entry["ReceiptHandle"] for entry in entries])
         ok, failed = [], []
-        for entry in entries:
-            try:
-                self.delete_by_handle(qid, entry["ReceiptHandle"])
-                ok.append({"Id": entry["Id"]})
-            except ServiceError as err:
+        for entry, outcome in zip(entries, outcomes, strict=True):
+            if isinstance(outcome, ServiceError):
                 failed.append(
                     {
                         "Id": entry["Id"],
                         "SenderFault": True,
-                        "Code": err.code,
-                        "Message": err.message,
+                        "Code": outcome.code,
+                        "Message": outcome.message,
                     }
                 )
+            else:
+                ok.append({"Id": entry["Id"]})
         return {"Successful": ok, "Failed": failed}
 
     def change_message_visibility(
@@ -245,7 +300,8 @@ class ReceiveOperations(SqsBase):
         if parsed is None or tuple(parsed[:3]) != qid:
             raise receipt_handle_invalid(handle)
         with self.store.transaction() as tx:
-            message = tx.get(records.MESSAGES, records.message_key(*qid, parsed[3]))
+            seq = parsed[3]
+            message = self.receive_states(tx, qid, [seq])[seq]
             now = self.clock.now_ms()
             if message is None or message["Visible"] <= now or message["Nonce"] != parsed[4]:
                 raise message_not_inflight()

@@ -1,13 +1,15 @@
-"""Peers shared by the side-by-side benchmark runners (run_s3.py, run_lambda.py, run_dynamodb.py).
+"""Peers and the run loop shared by the side-by-side benchmark runners (benchmarks/run_*.py).
 
 Starting, probing and stopping each server (Strato, moto, ministack, the stub),
-measuring its RSS, the small statistics and report helpers every runner uses, and
-the py-spy profile of a loop against Strato's server.
+measuring its RSS; the command line, the workload x peer loop, the timed loop, the
+comparison table, target lines and results file every runner uses; and the py-spy
+profile of a loop against Strato's server.
 Never part of the test suite; see benchmarks/README.md.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -22,13 +24,15 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ALL_PEERS = ["strato", "moto", "ministack", "stub"]
+PROFILE: dict = {}  # "dir", "iterations": set by cli() when --py-spy is given
 
 
 def free_port() -> int:
@@ -455,3 +459,229 @@ def report(
     for p in peers:
         shutil.rmtree(p.workdir, ignore_errors=True)
     return 0
+
+
+# ---------------------------------------------------------------------- run loop
+
+
+class NotSupported(Exception):
+    """The peer cannot run this workload at all: shown as n/a with the reason."""
+
+
+def cli(
+    doc: str,
+    argv: list[str] | None = None,
+    default_peers: list[str] = ALL_PEERS,
+    py_spy: str | None = None,
+) -> argparse.Namespace:
+    """--quick, --peers, --out (and --py-spy DIR, --py-spy-iterations N when `py_spy` says
+    what is profiled); `args.names` is the peer list. Exits 2 without boto3 (or py-spy)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="few iterations: a smoke run")
+    parser.add_argument("--peers", default=",".join(default_peers), help="comma-separated subset")
+    parser.add_argument("--out", default=str(HERE / "results"), help="directory for JSON")
+    if py_spy:
+        parser.add_argument("--py-spy", metavar="DIR", help=py_spy)
+        parser.add_argument(
+            "--py-spy-iterations",
+            type=int,
+            default=2000,
+            metavar="N",
+            help="calls in each profiled loop (default 2000: a few seconds of samples)",
+        )
+    args = parser.parse_args(argv)
+    args.names = [n.strip() for n in args.peers.split(",") if n.strip()]
+    if getattr(args, "py_spy", None):
+        if shutil.which("py-spy") is None:
+            parser.exit(2, "--py-spy needs py-spy on PATH: pip install py-spy\n")
+        PROFILE.update(dir=os.path.abspath(args.py_spy), iterations=args.py_spy_iterations)
+    try:
+        import boto3  # noqa: F401
+    except ImportError:
+        parser.exit(2, "boto3 is needed: pip install boto3\n")
+    return args
+
+
+@contextmanager
+def running(names: list[str]) -> Iterator[list[Peer]]:
+    """Start every named peer; after the block read RSS after load, and always stop them."""
+    peers = [make_peer(n) for n in names]
+    try:
+        start_all(peers)
+        yield peers
+        record_rss_after_load(peers)
+    finally:
+        stop_all(peers)
+
+
+def setup_each(peers: list[Peer], setup: Callable[[Peer], object], what: str) -> dict:
+    """peer name -> `setup(peer)`; a peer whose setup fails is n/a for the whole run."""
+    out = {}
+    for p in peers:
+        if not p.ok:
+            continue
+        try:
+            out[p.name] = setup(p)
+        except Exception as e:  # noqa: BLE001 - a peer that cannot even do this is n/a
+            p.error = f"{what} failed: {type(e).__name__}: {str(e)[:200]}"
+            print(f"[{p.name}] n/a: {p.error}")
+    return out
+
+
+def show_latency(r: dict) -> str:
+    return f"median {r['median_ms']:8.2f} ms  p90 {r['p90_ms']:8.2f} ms  max {r['max_ms']:8.2f} ms"
+
+
+def run_matrix(
+    peers: list[Peer],
+    wls: list,
+    run: Callable[[Peer, object], dict],
+    show: Callable[[object, dict], str] = lambda w, r: show_latency(r),
+) -> None:
+    """Each workload (`.key`) against every live peer in turn: `run(peer, w)` fills
+    `peer.results[w.key]`; NotSupported becomes {"n/a": why}, any other error {"error": ...}."""
+    for w in wls:
+        for p in peers:
+            if not p.ok:
+                continue
+            try:
+                r = p.results[w.key] = run(p, w)
+                print(f"  {w.key:<16} {p.name:<10} {show(w, r)}")
+            except NotSupported as e:
+                p.results[w.key] = {"n/a": str(e)}
+                print(f"  {w.key:<16} {p.name:<10} n/a: {e}")
+            except Exception as e:  # noqa: BLE001 - report, keep going
+                p.results[w.key] = {"error": f"{type(e).__name__}: {e}"}
+                print(f"  {w.key:<16} {p.name:<10} FAILED {type(e).__name__}: {e}")
+                if not p.ok:
+                    print(p.log_tail(), file=sys.stderr)
+
+
+def timed(op: Callable[[int], object], iterations: int, warmup: int) -> dict:
+    """`op(-1 - i)` `warmup` times untimed, then `op(i)` `iterations` times: summary in ms."""
+    for i in range(warmup):
+        op(-1 - i)
+    samples = []
+    for i in range(iterations):
+        t = time.perf_counter_ns()
+        op(i)
+        samples.append((time.perf_counter_ns() - t) / 1e6)
+    return {**summary(samples), "iterations": iterations, "warmup": warmup}
+
+
+def profiling(peer: Peer) -> bool:
+    return bool(PROFILE) and peer.name == "strato"
+
+
+def profile(peer: Peer, key: str, call: Callable, iterations: int | None = None) -> dict:
+    """A second, untimed loop under py-spy (its sampling would skew the timed one)."""
+    return profile_loop(peer, Path(PROFILE["dir"]), key, call, iterations or PROFILE["iterations"])
+
+
+def ok_result(peer: Peer | None, key: str) -> dict | None:
+    """The peer's result for `key` when it ran cleanly (not an error, not n/a)."""
+    r = peer.results.get(key) if peer is not None else None
+    return r if r and "error" not in r and "n/a" not in r else None
+
+
+def problems(peers: list[Peer], key: str) -> list[str]:
+    """`peer: why` for each peer that is n/a for or failed `key`."""
+    out = []
+    for p in peers:
+        r = p.results.get(key) or {}
+        if "n/a" in r:
+            out.append(f"{p.name}: {r['n/a']}")
+        elif "error" in r:
+            out.append(f"{p.name}: {r['error'][:160]}")
+    return out
+
+
+def median_cell(peer: Peer, w) -> str:
+    r = ok_result(peer, w.key)
+    return "n/a" if r is None else f"{r['median_ms']:.2f} ({r['p90_ms']:.2f})"
+
+
+def metric_value(peer: Peer | None, w) -> float | None:
+    """The number a workload is compared by: the result's `w.metric` (default the median)."""
+    r = ok_result(peer, w.key)
+    return None if r is None else r[getattr(w, "metric", "median_ms")]
+
+
+def comparison_table(
+    peers: list[Peer],
+    wls: list,
+    value: Callable[[Peer | None, object], float | None] = metric_value,
+    cell: Callable[[Peer, object], str] = median_cell,
+    note: Callable[[list[Peer], object], list[str]] | None = None,
+    stub_diff: Callable[[object, float, float], float | None] | None = None,
+    unit: str = "",
+) -> str:
+    """One row per workload (`.key`, `.label`): a cell per peer; `<peer>/strato`, how many
+    times as fast Strato is (above 1.00x Strato is faster) by `value`, where a workload
+    with a true `.higher_is_better` (a rate) counts the other way; `strato - stub`
+    (`stub_diff(w, strato, stub)`, by default the difference of lower-is-better values);
+    a note (errors and n/a reasons, then `note(peers, w)`). Then the per-peer table."""
+    by = {p.name: p for p in peers}
+    strato = by.get("strato")
+    ratio_cols = [n for n in ("moto", "ministack") if n in by and strato]
+    head = ["workload"] + [f"{p.name}{unit}" for p in peers]
+    head += [f"{n}/strato" for n in ratio_cols]
+    diff = strato is not None and "stub" in by
+    if diff:
+        head.append("strato - stub (ms)")
+    head.append("note")
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for w in wls:
+        higher = getattr(w, "higher_is_better", False)
+        row = [w.label] + [cell(p, w) for p in peers]
+        s = value(strato, w)
+        for n in ratio_cols:
+            o = value(by[n], w)
+            row.append(
+                "n/a" if o is None or not s or not o else f"{(s / o if higher else o / s):.2f}x"
+            )
+        if diff:
+            f = value(by["stub"], w)
+            d = None
+            if s is not None and f is not None:
+                d = stub_diff(w, s, f) if stub_diff else None if higher else s - f
+            row.append("n/a" if d is None else f"{d:+.2f}")
+        notes = problems(peers, w.key) + (note(peers, w) if note else [])
+        row.append("; ".join(notes).replace("|", "/").replace("\n", " "))
+        lines.append("| " + " | ".join(row) + " |")
+    lines.append("")
+    lines += peers_table(peers)
+    return "\n".join(lines)
+
+
+def goal(ok: bool | None, text: str) -> str:
+    """A target line: met, MISSED, or n/a when there is nothing to judge."""
+    return f"- [{'n/a' if ok is None else 'met' if ok else 'MISSED'}] {text}"
+
+
+def run_benchmark(
+    doc: str,
+    argv: list[str] | None,
+    prefix: str,
+    workloads: Callable[[bool], list],
+    run: Callable[[Peer, object, object], dict],
+    *,
+    setup: Callable[[Peer], object] = lambda peer: None,
+    setup_what: str = "setup",
+    show: Callable[[object, dict], str] = lambda w, r: show_latency(r),
+    render: Callable[[list[Peer], list], str] = comparison_table,
+    targets: Callable[[list[Peer], list], list[str]] | None = None,
+    default_peers: list[str] = ALL_PEERS,
+    py_spy: str | None = None,
+) -> int:
+    """A runner's main: the command line, the peers, `setup(peer)` once per peer, then
+    `run(peer, workload, what setup returned)` for each workload (`.key`, `.label`) and
+    peer; the table, the target lines and the results file `<prefix>-<UTC time>.json`."""
+    args = cli(doc, argv, default_peers, py_spy)
+    wls = workloads(args.quick)
+    with running(args.names) as peers:
+        ready = setup_each(peers, setup, setup_what)
+        run_matrix(peers, wls, lambda p, w: run(p, w, ready[p.name]), show)
+    labels = {w.key: w.label for w in wls}
+    goals = targets(peers, wls) if targets else None
+    return report(args.out, prefix, args.quick, peers, labels, render(peers, wls), goals)

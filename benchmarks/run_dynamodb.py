@@ -11,28 +11,23 @@ shared machine are not. Never part of the test suite; see benchmarks/README.md.
 
 from __future__ import annotations
 
-import argparse
-import os
-import shutil
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from functools import partial
 
 from peers import (
-    ALL_PEERS,
     Peer,
+    comparison_table,
     fmt,
+    goal,
     make_client,
-    make_peer,
-    peers_table,
-    profile_loop,
-    record_rss_after_load,
-    report,
-    start_all,
-    stop_all,
-    summary,
+    metric_value,
+    profile,
+    profiling,
+    run_benchmark,
+    timed,
 )
 
 TABLE = "bench"
@@ -41,7 +36,6 @@ PAD = "x" * 960  # with the other attributes: a 1 KB item (DynamoDB's size: name
 QUERY_ITEMS = 100
 BATCH = 25
 TRANSACT = 10
-PROFILE: dict = {}  # "dir", "iterations": where and how long --py-spy profiles point ops
 
 # point operations must stay this close to the stub and this far ahead of moto
 POINT_OVER_STUB_MS = 1.0
@@ -249,25 +243,15 @@ def workloads(quick: bool) -> list[Workload]:
     ]
 
 
-def run_workload(peer: Peer, client, w: Workload) -> dict:
+def run_workload(peer: Peer, w: Workload, client) -> dict:
     if w.setup:
         w.setup(client)
-    for i in range(w.warmup):
-        w.op(client, -1 - i)
-    samples = []
-    for i in range(w.iterations):
-        t = time.perf_counter_ns()
-        w.op(client, i)
-        samples.append((time.perf_counter_ns() - t) / 1e6)
+    out = timed(lambda i: w.op(client, i), w.iterations, w.warmup)
     if w.verify and peer.name != "stub":  # the stub keeps puts but evaluates nothing
         w.verify(client, w.warmup + w.iterations)
-    out = {**summary(samples), "iterations": w.iterations, "warmup": w.warmup}
-    if PROFILE and peer.name == "strato" and w.point:
-        # a second, untimed loop under py-spy: its sampling would skew the timed one
+    if profiling(peer) and w.point:
         n = iter(range(10_000_000, 20_000_000))  # fresh keys for the puts
-        out["profile"] = profile_loop(
-            peer, Path(PROFILE["dir"]), w.key, lambda: w.op(client, next(n)), PROFILE["iterations"]
-        )
+        out["profile"] = profile(peer, w.key, lambda: w.op(client, next(n)))
         print("    inclusive:")
         for name, share in out["profile"].get("inclusive", [])[:12]:
             print(f"      {share * 100:5.1f}%  {name}")
@@ -277,84 +261,36 @@ def run_workload(peer: Peer, client, w: Workload) -> dict:
 # -------------------------------------------------------------------------- report
 
 
-def _median(peer: Peer | None, key: str) -> float | None:
-    if peer is None:
-        return None
-    r = peer.results.get(key)
-    return r["median_ms"] if r and "error" not in r else None
-
-
-def _cell(peer: Peer, key: str) -> str:
-    r = peer.results.get(key)
-    if not r or "error" in r:
-        return "n/a"
-    return f"{r['median_ms']:.2f} ({r['p90_ms']:.2f})"
-
-
-def _note(peers: list[Peer], key: str) -> str:
-    notes = []
-    for p in peers:
-        r = p.results.get(key)
-        if r and "error" in r:
-            notes.append(f"{p.name}: {r['error'][:160]}")
-    return "; ".join(notes).replace("|", "/").replace("\n", " ")
-
-
-def render(peers: list[Peer], wls: list[Workload]) -> str:
-    by = {p.name: p for p in peers}
-    strato = by.get("strato")
-    ratio_cols = [n for n in ("moto", "ministack") if n in by and strato]
-    head = ["workload"] + [f"{p.name} ms/op" for p in peers]
-    head += [f"{n}/strato" for n in ratio_cols]
-    diff = strato is not None and "stub" in by
-    if diff:
-        head.append("strato - stub (ms)")
-    head.append("note")
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for w in wls:
-        row = [w.label] + [_cell(p, w.key) for p in peers]
-        s = _median(strato, w.key)
-        for n in ratio_cols:
-            o = _median(by[n], w.key)
-            row.append(f"{o / s:.2f}x" if o is not None and s else "n/a")
-        if diff:
-            f = _median(by["stub"], w.key)
-            row.append(f"{s - f:+.2f}" if s is not None and f is not None else "n/a")
-        row.append(_note(peers, w.key))
-        lines.append("| " + " | ".join(row) + " |")
-    lines.append("")
-    lines += peers_table(peers)
-    return "\n".join(lines)
-
-
 def targets(peers: list[Peer], wls: list[Workload]) -> list[str]:
     """Point operations within 1 ms of the stub and at least 2x faster than moto;
     a Query of 100 items under 10 ms."""
     by = {p.name: p for p in peers}
-    strato, stub, moto = by.get("strato"), by.get("stub"), by.get("moto")
     out = []
-
-    def line(ok: bool | None, text: str) -> None:
-        out.append(f"- [{'n/a' if ok is None else 'met' if ok else 'MISSED'}] {text}")
-
     for w in wls:
-        s = _median(strato, w.key)
+        s = metric_value(by.get("strato"), w)
         if w.point:
-            f, m = _median(stub, w.key), _median(moto, w.key)
+            f, m = metric_value(by.get("stub"), w), metric_value(by.get("moto"), w)
             d = None if s is None or f is None else s - f
-            line(
-                None if d is None else d <= POINT_OVER_STUB_MS,
-                f"{w.key}: strato - stub {fmt(d)} ms (<= {POINT_OVER_STUB_MS:g})",
+            out.append(
+                goal(
+                    None if d is None else d <= POINT_OVER_STUB_MS,
+                    f"{w.key}: strato - stub {fmt(d)} ms (<= {POINT_OVER_STUB_MS:g})",
+                )
             )
             ratio = None if s is None or m is None else m / s
-            line(
-                None if ratio is None else ratio >= POINT_MOTO_RATIO,
-                f"{w.key}: moto/strato {fmt(ratio)}{'x' if ratio else ''} (>= {POINT_MOTO_RATIO:g}x)",
+            out.append(
+                goal(
+                    None if ratio is None else ratio >= POINT_MOTO_RATIO,
+                    f"{w.key}: moto/strato {fmt(ratio)}{'x' if ratio else ''} "
+                    f"(>= {POINT_MOTO_RATIO:g}x)",
+                )
             )
         elif w.key == "query_100":
-            line(
-                None if s is None else s < QUERY_MAX_MS,
-                f"{w.key}: strato median {fmt(s)} ms (< {QUERY_MAX_MS:g})",
+            out.append(
+                goal(
+                    None if s is None else s < QUERY_MAX_MS,
+                    f"{w.key}: strato median {fmt(s)} ms (< {QUERY_MAX_MS:g})",
+                )
             )
     return out
 
@@ -362,76 +298,26 @@ def targets(peers: list[Peer], wls: list[Workload]) -> list[str]:
 # ---------------------------------------------------------------------------- main
 
 
+def table_client(peer: Peer):
+    c = make_client(peer.endpoint, "dynamodb")
+    create_table(c)
+    return c
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="few iterations: a smoke run")
-    parser.add_argument("--peers", default=",".join(ALL_PEERS), help="comma-separated subset")
-    parser.add_argument("--out", default=str(Path(__file__).resolve().parent / "results"))
-    parser.add_argument(
-        "--py-spy",
-        metavar="DIR",
-        help="after each timed point-operation loop, run it again under py-spy on Strato's "
+    return run_benchmark(
+        __doc__,
+        argv,
+        "dynamodb",
+        workloads,
+        run_workload,
+        setup=table_client,
+        setup_what="table setup",
+        render=partial(comparison_table, unit=" ms/op"),
+        targets=targets,
+        py_spy="after each timed point-operation loop, run it again under py-spy on Strato's "
         "server process and write the raw profile and its hotspots to DIR",
     )
-    parser.add_argument(
-        "--py-spy-iterations",
-        type=int,
-        default=2000,
-        metavar="N",
-        help="calls in each profiled loop (default 2000: a few seconds of samples)",
-    )
-    args = parser.parse_args(argv)
-    if args.py_spy:
-        if shutil.which("py-spy") is None:
-            print("--py-spy needs py-spy on PATH: pip install py-spy", file=sys.stderr)
-            return 2
-        PROFILE.update(dir=os.path.abspath(args.py_spy), iterations=args.py_spy_iterations)
-    names = [n.strip() for n in args.peers.split(",") if n.strip()]
-    try:
-        import boto3  # noqa: F401
-    except ImportError:
-        print("boto3 is needed: pip install boto3", file=sys.stderr)
-        return 2
-
-    peers = [make_peer(n) for n in names]
-    wls = workloads(args.quick)
-    try:
-        start_all(peers)
-        clients = {}
-        for p in peers:
-            if not p.ok:
-                continue
-            try:
-                c = make_client(p.endpoint, "dynamodb")
-                create_table(c)
-                clients[p.name] = c
-            except Exception as e:  # noqa: BLE001 - a peer that cannot even do this is n/a
-                p.error = f"table setup failed: {type(e).__name__}: {str(e)[:200]}"
-                print(f"[{p.name}] n/a: {p.error}")
-
-        for w in wls:
-            for p in peers:
-                if p.name not in clients or not p.ok:
-                    continue
-                try:
-                    r = p.results[w.key] = run_workload(p, clients[p.name], w)
-                    print(
-                        f"  {w.key:<12} {p.name:<10} median {r['median_ms']:8.2f} ms"
-                        f"  p90 {r['p90_ms']:8.2f} ms  max {r['max_ms']:8.2f} ms"
-                    )
-                except Exception as e:  # noqa: BLE001 - report, keep going
-                    p.results[w.key] = {"error": f"{type(e).__name__}: {e}"}
-                    print(f"  {w.key:<12} {p.name:<10} FAILED {type(e).__name__}: {e}")
-                    if not p.ok:
-                        print(p.log_tail(), file=sys.stderr)
-        record_rss_after_load(peers)
-    finally:
-        stop_all(peers)
-
-    table = render(peers, wls)
-    goals = targets(peers, wls)
-    labels = {w.key: w.label for w in wls}
-    return report(args.out, "dynamodb", args.quick, peers, labels, table, goals)
 
 
 if __name__ == "__main__":

@@ -10,13 +10,10 @@ shared machine are not. Never part of the test suite; see benchmarks/README.md.
 
 from __future__ import annotations
 
-import argparse
 import base64
 import io
 import json
-import os
 import re
-import shutil
 import statistics
 import sys
 import threading
@@ -24,29 +21,27 @@ import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from functools import partial
 
 from peers import (
     Peer,
+    comparison_table,
     fmt,
+    goal,
     make_client,
-    make_peer,
-    peers_table,
-    record_rss_after_load,
-    report,
-    start_all,
-    stop_all,
+    metric_value,
+    ok_result,
+    profile,
+    profiling,
+    run_benchmark,
     summary,
-)
-from peers import (
-    profile_loop as _profile_loop,
+    timed,
 )
 
 LAMBDA_PEERS = ["strato", "ministack", "stub"]
 ROLE = "arn:aws:iam::000000000000:role/lambda-role"
 EXPECTED = {"statusCode": 200, "body": "hello"}
 SLEEP_MS = 50
-PROFILE: dict[str, str] = {}  # "dir": where --py-spy writes Strato's warm-loop profiles
 
 PY_HELLO = """\
 def handler(event, context):
@@ -146,14 +141,6 @@ def init_duration(r: dict) -> float | None:
     return float(m.group(1)) if m else None
 
 
-# ------------------------------------------------------------------------- profile
-
-
-def profile_loop(peer: Peer, key: str, call: Callable, iterations: int) -> dict:
-    """Run `call` `iterations` times while py-spy samples the Strato server process."""
-    return _profile_loop(peer, Path(PROFILE["dir"]), key, call, iterations)
-
-
 # ----------------------------------------------------------------------- workloads
 
 
@@ -164,6 +151,10 @@ class Workload:
     kind: str  # "warm", "cold" or "concurrent"
     run: Callable  # (peer, client) -> dict
 
+    @property
+    def metric(self) -> str:
+        return "wall_s" if self.kind == "concurrent" else "median_ms"
+
 
 def warm(rt: str, iterations: int, warmup: int) -> Workload:
     label, runtime, filename, source, handler = RUNTIMES[rt]
@@ -171,19 +162,9 @@ def warm(rt: str, iterations: int, warmup: int) -> Workload:
     def run(peer: Peer, client) -> dict:
         name = f"hello-{rt}"
         create_function(client, name, runtime, filename, source, handler)
-        for _ in range(warmup):
-            invoke(client, name)
-        samples = []
-        for _ in range(iterations):
-            t = time.perf_counter_ns()
-            invoke(client, name)
-            samples.append((time.perf_counter_ns() - t) / 1e6)
-        out = {**summary(samples), "iterations": iterations, "warmup": warmup}
-        if PROFILE and peer.name == "strato":
-            # a second, untimed loop under py-spy: its sampling would skew the timed one
-            out["profile"] = profile_loop(
-                peer, f"warm_{rt}", lambda: invoke(client, name), iterations
-            )
+        out = timed(lambda i: invoke(client, name), iterations, warmup)
+        if profiling(peer):
+            out["profile"] = profile(peer, f"warm_{rt}", lambda: invoke(client, name))
         return out
 
     return Workload(f"warm_{rt}", f"{label} hello, warm invoke: p50 (p99) ms", "warm", run)
@@ -280,6 +261,8 @@ def concurrent(key: str, label: str, threads: int, total: int) -> Workload:
         return out
 
     def run(peer: Peer, client) -> dict:
+        if key == "conc_warm" and "error" in peer.results.get("conc_fresh", {}):
+            raise AssertionError("no function: the first burst failed")
         if key == "conc_fresh":
             _, runtime, _, _, _ = RUNTIMES["py"]
             create_function(
@@ -314,22 +297,8 @@ def workloads(quick: bool) -> list[Workload]:
 # -------------------------------------------------------------------------- report
 
 
-def _ok(peer: Peer | None, key: str) -> dict | None:
-    if peer is None:
-        return None
-    r = peer.results.get(key)
-    return r if r and "error" not in r else None
-
-
-def _value(peer: Peer | None, w: Workload) -> float | None:
-    r = _ok(peer, w.key)
-    if r is None:
-        return None
-    return r["wall_s"] if w.kind == "concurrent" else r["median_ms"]
-
-
 def _cell(peer: Peer, w: Workload) -> str:
-    r = _ok(peer, w.key)
+    r = ok_result(peer, w.key)
     if r is None:
         return "n/a"
     if w.kind == "warm":
@@ -345,19 +314,15 @@ def _cell(peer: Peer, w: Workload) -> str:
     return cell
 
 
-def _note(peers: list[Peer], w: Workload) -> str:
+def _note(peers: list[Peer], w: Workload) -> list[str]:
     notes = []
     for p in peers:
-        r = p.results.get(w.key)
-        if p.error:
-            continue
-        if r and "error" in r:
-            notes.append(f"{p.name}: {r['error'][:160]}")
-        elif r and r.get("first_error"):
+        r = ok_result(p, w.key)
+        if r and r.get("first_error"):
             notes.append(f"{p.name}: {r['first_error'][:160]}")
     if w.kind == "cold":
         for p in peers:
-            r = _ok(p, w.key)
+            r = ok_result(p, w.key)
             rest = r["median_after_first_ms"] if r and "first_ms" in r else None
             if rest is not None and r["first_ms"] > max(2 * rest, rest + 50):
                 notes.append(
@@ -365,38 +330,27 @@ def _note(peers: list[Peer], w: Workload) -> str:
                     f"the rest median {r['median_after_first_ms']:.1f} ms"
                 )
     if w.kind == "concurrent":
-        ideal = next((r["ideal_s"] for p in peers if (r := _ok(p, w.key))), None)
+        ideal = next((r["ideal_s"] for p in peers if (r := ok_result(p, w.key))), None)
         if ideal is not None:
             notes.insert(0, f"ideal {ideal:.2f} s")
-    return "; ".join(notes).replace("|", "/").replace("\n", " ")
+    return notes
 
 
-def render(peers: list[Peer], wls: list[Workload]) -> str:
-    by = {p.name: p for p in peers}
-    strato = by.get("strato")
-    ratio_cols = [n for n in ("moto", "ministack") if n in by and strato]
-    head = ["workload"] + [p.name for p in peers]
-    head += [f"{n}/strato" for n in ratio_cols]
-    diff = strato is not None and "stub" in by
-    if diff:
-        head.append("strato - stub (ms)")
-    head.append("note")
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for w in wls:
-        row = [w.label] + [_cell(p, w) for p in peers]
-        s = _value(strato, w)
-        for n in ratio_cols:
-            o = _value(by[n], w)
-            row.append(f"{o / s:.2f}x" if o is not None and s else "n/a")
-        if diff:
-            f = _value(by["stub"], w)
-            scale = 1000 if w.kind == "concurrent" else 1
-            row.append(f"{(s - f) * scale:+.2f}" if s is not None and f is not None else "n/a")
-        row.append(_note(peers, w))
-        lines.append("| " + " | ".join(row) + " |")
-    lines.append("")
-    lines += peers_table(peers)
-    return "\n".join(lines)
+def _stub_diff(w: Workload, s: float, f: float) -> float:
+    return (s - f) * (1000 if w.kind == "concurrent" else 1)  # wall s -> ms
+
+
+def _show(w: Workload, r: dict) -> str:
+    if w.kind == "concurrent":
+        return (
+            f"wall {r['wall_s']:6.2f} s (ideal {r['ideal_s']:.2f})  throttles {r['throttles']}  "
+            f"errors {r['errors']}  p50 {r['latency']['median_ms']:.1f} ms"
+        )
+    init = r.get("init_duration_median_ms")
+    return (
+        f"median {r['median_ms']:8.2f} ms  p99 {r['p99_ms']:8.2f} ms  max {r['max_ms']:8.2f} ms"
+        + (f"  init {init:.1f} ms" if init is not None else "")
+    )
 
 
 def targets(peers: list[Peer], wls: list[Workload]) -> list[str]:
@@ -404,15 +358,15 @@ def targets(peers: list[Peer], wls: list[Workload]) -> list[str]:
     Python cold start under 150 ms, the concurrent burst near its ideal wall time."""
     by = {p.name: p for p in peers}
     strato, stub, mini = by.get("strato"), by.get("stub"), by.get("ministack")
-    out = []
+    out: list[str] = []
 
     def line(ok: bool | None, text: str) -> None:
-        out.append(f"- [{'n/a' if ok is None else 'met' if ok else 'MISSED'}] {text}")
+        out.append(goal(ok, text))
 
     for w in wls:
-        s = _value(strato, w)
+        s = metric_value(strato, w)
         if w.kind == "warm":
-            f, m = _value(stub, w), _value(mini, w)
+            f, m = metric_value(stub, w), metric_value(mini, w)
             d = None if s is None or f is None else s - f
             line(None if d is None else d <= 1.5, f"{w.key}: strato - stub {fmt(d)} ms (<= 1.5)")
             ratio = None if s is None or m is None else m / s
@@ -423,7 +377,7 @@ def targets(peers: list[Peer], wls: list[Workload]) -> list[str]:
         elif w.key == "cold_py":
             line(None if s is None else s < 150, f"{w.key}: strato {fmt(s, 1)} ms (< 150)")
         elif w.kind == "concurrent":
-            r = _ok(strato, w.key)
+            r = ok_result(strato, w.key)
             x = None if r is None else r["wall_over_ideal"]
             clean = r is not None and not r["throttles"] and not r["errors"]
             line(
@@ -437,72 +391,21 @@ def targets(peers: list[Peer], wls: list[Workload]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="few iterations: a smoke run")
-    parser.add_argument("--peers", default=",".join(LAMBDA_PEERS), help="comma-separated subset")
-    parser.add_argument("--out", default=str(Path(__file__).resolve().parent / "results"))
-    parser.add_argument(
-        "--py-spy",
-        metavar="DIR",
-        help="after each timed warm loop, run it again under py-spy on Strato's server process "
-        "and write the raw profile and its hotspots to DIR",
+    return run_benchmark(
+        __doc__,
+        argv,
+        "lambda",
+        workloads,
+        lambda peer, w, client: w.run(peer, client),
+        setup=lambda peer: lambda_client(peer.endpoint),
+        setup_what="client setup",
+        show=_show,
+        render=partial(comparison_table, cell=_cell, note=_note, stub_diff=_stub_diff),
+        targets=targets,
+        default_peers=LAMBDA_PEERS,
+        py_spy="after each timed warm loop, run it again under py-spy on Strato's server "
+        "process and write the raw profile and its hotspots to DIR",
     )
-    args = parser.parse_args(argv)
-    if args.py_spy:
-        if shutil.which("py-spy") is None:
-            print("--py-spy needs py-spy on PATH: pip install py-spy", file=sys.stderr)
-            return 2
-        PROFILE["dir"] = os.path.abspath(args.py_spy)
-    names = [n.strip() for n in args.peers.split(",") if n.strip()]
-    try:
-        import boto3  # noqa: F401
-    except ImportError:
-        print("boto3 is needed: pip install boto3", file=sys.stderr)
-        return 2
-
-    peers = [make_peer(n) for n in names]
-    wls = workloads(args.quick)
-    try:
-        start_all(peers)
-        clients = {p.name: lambda_client(p.endpoint) for p in peers if p.ok}
-        for w in wls:
-            for p in peers:
-                if p.name not in clients or not p.ok:
-                    continue
-                if w.key == "conc_warm" and "error" in p.results.get("conc_fresh", {}):
-                    p.results[w.key] = {"error": "no function: the first burst failed"}
-                    continue
-                try:
-                    r = p.results[w.key] = w.run(p, clients[p.name])
-                    if w.kind == "concurrent":
-                        print(
-                            f"  {w.key:<11} {p.name:<10} wall {r['wall_s']:6.2f} s "
-                            f"(ideal {r['ideal_s']:.2f})  throttles {r['throttles']}  "
-                            f"errors {r['errors']}  p50 {r['latency']['median_ms']:.1f} ms"
-                        )
-                    else:
-                        print(
-                            f"  {w.key:<11} {p.name:<10} median {r['median_ms']:8.2f} ms  "
-                            f"p99 {r['p99_ms']:8.2f} ms  max {r['max_ms']:8.2f} ms"
-                            + (
-                                f"  init {r['init_duration_median_ms']:.1f} ms"
-                                if "init_duration_median_ms" in r
-                                else ""
-                            )
-                        )
-                except Exception as e:  # noqa: BLE001 - report, keep going
-                    p.results[w.key] = {"error": f"{type(e).__name__}: {e}"}
-                    print(f"  {w.key:<11} {p.name:<10} FAILED {type(e).__name__}: {e}")
-                    if not p.ok:
-                        print(p.log_tail(), file=sys.stderr)
-        record_rss_after_load(peers)
-    finally:
-        stop_all(peers)
-
-    table = render(peers, wls)
-    goals = targets(peers, wls)
-    labels = {w.key: w.label for w in wls}
-    return report(args.out, "lambda", args.quick, peers, labels, table, goals)
 
 
 if __name__ == "__main__":

@@ -14,10 +14,7 @@ benchmarks/README.md.
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -25,22 +22,23 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from functools import partial
 
 from peers import (
-    ALL_PEERS,
-    HERE,
+    PROFILE,
+    NotSupported,
     Peer,
+    comparison_table,
     fmt,
+    goal,
     make_client,
-    make_peer,
-    peers_table,
-    profile_loop,
-    record_rss_after_load,
-    report,
-    start_all,
-    stop_all,
+    ok_result,
+    profile,
+    profiling,
+    run_benchmark,
+    show_latency,
     summary,
+    timed,
 )
 from run_lambda import create_function
 
@@ -48,7 +46,6 @@ ACCOUNT = "000000000000"
 BODY_1K = "m" * 1024
 DELIVERY_TIMEOUT_S = 10.0
 DRAIN_DEADLINE_S = 60.0  # moto takes minutes to drain 2,000 messages
-PROFILE: dict = {}  # "dir", "iterations": where and how long --py-spy profiles (send, drain)
 
 # targets from the issue
 SEND_OVER_STUB_MS = 1.0
@@ -73,10 +70,6 @@ def handler(event, context):
         _SOCK.sendto(f"{key} {started!r}".encode(), _ADDR)
     return {}
 """
-
-
-class NotSupported(Exception):
-    """The peer cannot run this workload at all: shown as n/a with the reason."""
 
 
 def sqs_client(endpoint: str):
@@ -108,6 +101,13 @@ def create_queue(c, name: str, **attributes: str) -> tuple[str, str]:
     return url, arn
 
 
+def target_queue(c, name: str) -> tuple[str, str]:
+    """A queue other services may send to: its URL and ARN."""
+    url, arn = create_queue(c, name)
+    c.set_queue_attributes(QueueUrl=url, Attributes={"Policy": allow_all_policy(arn)})
+    return url, arn
+
+
 def send_batches(c, url: str, entries: list[dict]) -> None:
     for i in range(0, len(entries), 10):
         r = c.send_message_batch(QueueUrl=url, Entries=entries[i : i + 10])
@@ -126,6 +126,14 @@ class Workload:
     run: Callable  # (peer) -> dict
     fanout: bool = True  # needs a peer that delivers between services (not the stub)
 
+    @property
+    def metric(self) -> str:
+        return "messages_per_s" if self.kind == "throughput" else "median_ms"
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.kind == "throughput"
+
 
 def sqs_send(iterations: int, warmup: int) -> Workload:
     def run(peer: Peer) -> dict:
@@ -135,19 +143,9 @@ def sqs_send(iterations: int, warmup: int) -> Workload:
         def send() -> None:
             c.send_message(QueueUrl=url, MessageBody=BODY_1K)
 
-        for _ in range(warmup):
-            send()
-        samples = []
-        for _ in range(iterations):
-            t = time.perf_counter_ns()
-            send()
-            samples.append((time.perf_counter_ns() - t) / 1e6)
-        out = {**summary(samples), "iterations": iterations, "warmup": warmup}
-        if PROFILE and peer.name == "strato":
-            # a second, untimed loop under py-spy: its sampling would skew the timed one
-            out["profile"] = profile_loop(
-                peer, Path(PROFILE["dir"]), "sqs_send", send, PROFILE["iterations"]
-            )
+        out = timed(lambda i: send(), iterations, warmup)
+        if profiling(peer):
+            out["profile"] = profile(peer, "sqs_send", send)
         return out
 
     return Workload("sqs_send", "SQS SendMessage 1 KB: p50 (p90) ms", "latency", run, False)
@@ -175,9 +173,7 @@ def profile_drain(peer: Peer, c) -> dict:
     n = PROFILE["iterations"] // 2  # two calls per receive + delete pair
     url, _ = create_queue(c, "bench-drain-profiled", VisibilityTimeout="120")
     send_batches(c, url, [{"Id": str(i), "MessageBody": BODY_1K} for i in range(n * 10)])
-    return profile_loop(
-        peer, Path(PROFILE["dir"]), "sqs_recv_delete", lambda: receive_and_delete(c, url), n
-    )
+    return profile(peer, "sqs_recv_delete", lambda: receive_and_delete(c, url), n)
 
 
 def sqs_receive_delete(prefill: int) -> Workload:
@@ -224,7 +220,7 @@ def sqs_receive_delete(prefill: int) -> Workload:
             "duplicates": duplicates,
             "receive_delete_pair": summary(pair_ms),
         }
-        if PROFILE and peer.name == "strato":
+        if profiling(peer):
             out["profile"] = profile_drain(peer, c)
         return out
 
@@ -455,8 +451,7 @@ def sns_to_sqs(iterations: int, warmup: int) -> Workload:
     def run(peer: Peer) -> dict:
         c = sqs_client(peer.endpoint)
         sns = make_client(peer.endpoint, "sns")
-        url, arn = create_queue(c, "bench-sns-target")
-        c.set_queue_attributes(QueueUrl=url, Attributes={"Policy": allow_all_policy(arn)})
+        url, arn = target_queue(c, "bench-sns-target")
         topic = sns.create_topic(Name="bench-topic")["TopicArn"]
         sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
 
@@ -476,8 +471,7 @@ def events_to_sqs(iterations: int, warmup: int) -> Workload:
     def run(peer: Peer) -> dict:
         c = sqs_client(peer.endpoint)
         events = make_client(peer.endpoint, "events")
-        url, arn = create_queue(c, "bench-events-target")
-        c.set_queue_attributes(QueueUrl=url, Attributes={"Policy": allow_all_policy(arn)})
+        url, arn = target_queue(c, "bench-events-target")
         events.put_rule(Name="bench-rule", EventPattern=json.dumps({"source": ["bench.messaging"]}))
         events.put_targets(Rule="bench-rule", Targets=[{"Id": "q", "Arn": arn}])
 
@@ -606,22 +600,8 @@ def workloads(quick: bool) -> list[Workload]:
 # -------------------------------------------------------------------------- report
 
 
-def _ok(peer: Peer | None, key: str) -> dict | None:
-    if peer is None:
-        return None
-    r = peer.results.get(key)
-    return r if r and "error" not in r and "n/a" not in r else None
-
-
-def _value(peer: Peer | None, w: Workload) -> float | None:
-    r = _ok(peer, w.key)
-    if r is None:
-        return None
-    return r["messages_per_s"] if w.kind == "throughput" else r["median_ms"]
-
-
 def _cell(peer: Peer, w: Workload) -> str:
-    r = _ok(peer, w.key)
+    r = ok_result(peer, w.key)
     if r is None:
         return "n/a"
     if w.kind == "latency":
@@ -632,69 +612,48 @@ def _cell(peer: Peer, w: Workload) -> str:
     return cell
 
 
-def _note(peers: list[Peer], w: Workload) -> str:
+def _note(peers: list[Peer], w: Workload) -> list[str]:
     notes = []
     for p in peers:
-        r = p.results.get(w.key)
-        if p.error or not r:
+        r = ok_result(p, w.key)
+        if r is None:
             continue
-        if "n/a" in r:
-            notes.append(f"{p.name}: {r['n/a']}")
-        elif "error" in r:
-            notes.append(f"{p.name}: {r['error'][:160]}")
-        else:
-            if r.get("duplicates") or r.get("missing"):
-                notes.append(f"{p.name}: {r.get('duplicates', 0)} dup, {r.get('missing', 0)} lost")
-            if r.get("partial"):
-                notes.append(f"{p.name}: {r['partial']}")
-            if r.get("first_error"):
-                notes.append(f"{p.name}: {r['first_error'][:160]}")
-            if r.get("first_ms") is not None:
-                notes.append(f"{p.name} first (cold) {r['first_ms']:.0f} ms")
-    return "; ".join(notes).replace("|", "/").replace("\n", " ")
+        if r.get("duplicates") or r.get("missing"):
+            notes.append(f"{p.name}: {r.get('duplicates', 0)} dup, {r.get('missing', 0)} lost")
+        if r.get("partial"):
+            notes.append(f"{p.name}: {r['partial']}")
+        if r.get("first_error"):
+            notes.append(f"{p.name}: {r['first_error'][:160]}")
+        if r.get("first_ms") is not None:
+            notes.append(f"{p.name} first (cold) {r['first_ms']:.0f} ms")
+    return notes
 
 
-def render(peers: list[Peer], wls: list[Workload]) -> str:
-    by = {p.name: p for p in peers}
-    strato = by.get("strato")
-    ratio_cols = [n for n in ("moto", "ministack") if n in by and strato]
-    head = ["workload"] + [p.name for p in peers]
-    head += [f"{n} vs strato" for n in ratio_cols]
-    diff = strato is not None and "stub" in by
-    if diff:
-        head.append("strato - stub (ms)")
-    head.append("note")
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for w in wls:
-        row = [w.label] + [_cell(p, w) for p in peers]
-        s = _value(strato, w)
-        for n in ratio_cols:
-            o = _value(by[n], w)
-            if o is None or not s:
-                row.append("n/a")
-            else:  # always "how many times as fast Strato is"
-                row.append(f"{(o / s if w.kind == 'latency' else s / o):.2f}x")
-        if diff:
-            f = _value(by["stub"], w)
-            ok = w.kind == "latency" and s is not None and f is not None
-            row.append(f"{s - f:+.2f}" if ok else "n/a")
-        row.append(_note(peers, w))
-        lines.append("| " + " | ".join(row) + " |")
-    lines.append("")
-    lines += peers_table(peers)
-    return "\n".join(lines)
+def _show(w: Workload, r: dict) -> str:
+    if w.kind == "latency":
+        return show_latency(r)
+    extra = ""
+    if "order_violations" in r:
+        extra = (
+            f"  order violations {r['order_violations']}  overlaps "
+            f"{r['overlaps']}  lost {r['missing']}  dup {r['duplicates']}"
+        )
+    return (
+        f"{r['messages_per_s']:8.0f} msg/s  wall {r['wall_s']:6.2f} s  "
+        f"empty receives {r['empty_receives']}" + extra
+    )
 
 
-def targets(peers: list[Peer]) -> list[str]:
+def targets(peers: list[Peer], wls: list[Workload]) -> list[str]:
     by = {p.name: p for p in peers}
     strato, stub, mini = by.get("strato"), by.get("stub"), by.get("ministack")
-    out = []
+    out: list[str] = []
 
     def line(ok: bool | None, text: str) -> None:
-        out.append(f"- [{'n/a' if ok is None else 'met' if ok else 'MISSED'}] {text}")
+        out.append(goal(ok, text))
 
     def med(p: Peer | None, key: str, field: str = "median_ms") -> float | None:
-        r = _ok(p, key)
+        r = ok_result(p, key)
         return None if r is None else r[field]
 
     s, f = med(strato, "sqs_send"), med(stub, "sqs_send")
@@ -711,7 +670,7 @@ def targets(peers: list[Peer]) -> list[str]:
         f"sqs_recv_delete: strato/ministack {fmt(ratio)}{'x' if ratio else ''} messages/s "
         f"(>= {RECV_DELETE_MINISTACK_RATIO}x)",
     )
-    r = _ok(strato, "fifo_4")
+    r = ok_result(strato, "fifo_4")
     bad = (
         None
         if r is None
@@ -732,80 +691,25 @@ def targets(peers: list[Peer]) -> list[str]:
 # ---------------------------------------------------------------------------- main
 
 
+def run(peer: Peer, w: Workload, _: object) -> dict:
+    if peer.name == "stub" and w.fanout:
+        raise NotSupported("the stub delivers nothing between services")
+    return w.run(peer)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="few iterations: a smoke run")
-    parser.add_argument("--peers", default=",".join(ALL_PEERS), help="comma-separated subset")
-    parser.add_argument("--out", default=str(HERE / "results"), help="directory for JSON")
-    parser.add_argument(
-        "--py-spy",
-        metavar="DIR",
-        help="after the timed SendMessage loop and the timed drain, run each again under "
+    return run_benchmark(
+        __doc__,
+        argv,
+        "messaging",
+        workloads,
+        run,
+        show=_show,
+        render=partial(comparison_table, cell=_cell, note=_note),
+        targets=targets,
+        py_spy="after the timed SendMessage loop and the timed drain, run each again under "
         "py-spy on Strato's server process and write the raw profiles and hotspots to DIR",
     )
-    parser.add_argument("--py-spy-iterations", type=int, default=2000)
-    args = parser.parse_args(argv)
-    if args.py_spy:
-        if shutil.which("py-spy") is None:
-            print("--py-spy needs py-spy on PATH: pip install py-spy", file=sys.stderr)
-            return 2
-        PROFILE.update(dir=os.path.abspath(args.py_spy), iterations=args.py_spy_iterations)
-    names = [n.strip() for n in args.peers.split(",") if n.strip()]
-    try:
-        import boto3  # noqa: F401
-    except ImportError:
-        print("boto3 is needed: pip install boto3", file=sys.stderr)
-        return 2
-
-    peers = [make_peer(n) for n in names]
-    for p in peers:
-        if p.name == "stub":  # stub_server.py plus SQS
-            p.argv[1] = str(HERE / "stub_messaging.py")
-    wls = workloads(args.quick)
-    try:
-        start_all(peers)
-        for w in wls:
-            for p in peers:
-                if not p.ok:
-                    continue
-                if p.name == "stub" and w.fanout:
-                    p.results[w.key] = {"n/a": "the stub delivers nothing between services"}
-                    continue
-                try:
-                    r = p.results[w.key] = w.run(p)
-                    if w.kind == "latency":
-                        print(
-                            f"  {w.key:<16} {p.name:<10} median {r['median_ms']:8.2f} ms  "
-                            f"p90 {r['p90_ms']:8.2f} ms  max {r['max_ms']:8.2f} ms"
-                        )
-                    else:
-                        extra = ""
-                        if "order_violations" in r:
-                            extra = (
-                                f"  order violations {r['order_violations']}  overlaps "
-                                f"{r['overlaps']}  lost {r['missing']}  dup {r['duplicates']}"
-                            )
-                        print(
-                            f"  {w.key:<16} {p.name:<10} {r['messages_per_s']:8.0f} msg/s  "
-                            f"wall {r['wall_s']:6.2f} s  empty receives {r['empty_receives']}"
-                            + extra
-                        )
-                except NotSupported as e:
-                    p.results[w.key] = {"n/a": str(e)}
-                    print(f"  {w.key:<16} {p.name:<10} n/a: {e}")
-                except Exception as e:  # noqa: BLE001 - report, keep going
-                    p.results[w.key] = {"error": f"{type(e).__name__}: {e}"}
-                    print(f"  {w.key:<16} {p.name:<10} FAILED {type(e).__name__}: {e}")
-                    if not p.ok:
-                        print(p.log_tail(), file=sys.stderr)
-        record_rss_after_load(peers)
-    finally:
-        stop_all(peers)
-
-    table = render(peers, wls)
-    goals = targets(peers)
-    labels = {w.key: w.label for w in wls}
-    return report(args.out, "messaging", args.quick, peers, labels, table, goals)
 
 
 if __name__ == "__main__":

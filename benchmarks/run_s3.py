@@ -10,25 +10,17 @@ Never part of the test suite; see benchmarks/README.md.
 
 from __future__ import annotations
 
-import argparse
-import statistics
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from functools import partial
 
 from peers import (
-    ALL_PEERS,
     Peer,
+    comparison_table,
     make_client,
-    make_peer,
-    peers_table,
-    percentile,
-    record_rss_after_load,
-    report,
-    start_all,
-    stop_all,
+    run_benchmark,
+    timed,
 )
 
 KIB = b"x" * 1024
@@ -129,131 +121,41 @@ def workloads(quick: bool) -> list[Workload]:
     ]
 
 
-def run_workload(peer: Peer, client, bucket: str, w: Workload) -> dict:
+def bucket_of(w: Workload) -> str:
+    # list_versions reads the bucket vput_1k filled
+    return "bench-vput-1k" if w.key == "list_versions" else f"bench-{w.key.replace('_', '-')}"
+
+
+def run_workload(peer: Peer, w: Workload, client) -> dict:
+    bucket = bucket_of(w)
     if w.setup:
         w.setup(client, bucket)
-    for i in range(w.warmup):
-        w.op(client, bucket, -1 - i)
-    samples = []
-    for i in range(w.iterations):
-        t = time.perf_counter_ns()
-        w.op(client, bucket, i)
-        samples.append((time.perf_counter_ns() - t) / 1e6)
-    return {
-        "median_ms": statistics.median(samples),
-        "p90_ms": percentile(samples, 0.9),
-        "mean_ms": statistics.fmean(samples),
-        "min_ms": min(samples),
-        "max_ms": max(samples),
-        "iterations": w.iterations,
-        "warmup": w.warmup,
-    }
+    return timed(lambda i: w.op(client, bucket, i), w.iterations, w.warmup)
 
 
-# -------------------------------------------------------------------------- report
-
-
-def _cell(peer: Peer, key: str) -> str:
-    r = peer.results.get(key)
-    if not r or "error" in r:
-        return "n/a"
-    return f"{r['median_ms']:.2f} ({r['p90_ms']:.2f})"
-
-
-def _median(peer: Peer | None, key: str) -> float | None:
-    if peer is None:
-        return None
-    r = peer.results.get(key)
-    return r["median_ms"] if r and "error" not in r else None
-
-
-def render(peers: list[Peer], wls: list[Workload]) -> str:
-    by = {p.name: p for p in peers}
-    strato = by.get("strato")
-    lines = []
-    head = ["workload"] + [f"{p.name} ms/op" for p in peers]
-    ratio_cols = [n for n in ("moto", "ministack") if n in by and strato]
-    head += [f"{n}/strato" for n in ratio_cols]
-    if strato and "stub" in by:
-        head.append("strato - stub (ms)")
-    lines.append("| " + " | ".join(head) + " |")
-    lines.append("|" + "---|" * len(head))
-    for w in wls:
-        row = [w.label] + [_cell(p, w.key) for p in peers]
-        s = _median(strato, w.key)
-        for n in ratio_cols:
-            o = _median(by[n], w.key)
-            row.append(f"{o / s:.2f}x" if o is not None and s else "n/a")
-        if strato and "stub" in by:
-            f = _median(by["stub"], w.key)
-            row.append(f"{s - f:+.2f}" if s is not None and f is not None else "n/a")
-        lines.append("| " + " | ".join(row) + " |")
-    lines.append("")
-    lines += peers_table(peers)
-    return "\n".join(lines)
+def bucket_setup(peer: Peer):
+    c = make_client(peer.endpoint)
+    for w in workloads(quick=True):  # the same keys as a full run's
+        if w.key != "list_versions":
+            c.create_bucket(Bucket=bucket_of(w))
+    _setup_versioning(c, "bench-vput-1k")
+    return c
 
 
 # ---------------------------------------------------------------------------- main
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="few iterations: a smoke run")
-    parser.add_argument("--peers", default=",".join(ALL_PEERS), help="comma-separated subset")
-    parser.add_argument(
-        "--out", default=str(Path(__file__).resolve().parent / "results"), help="directory for JSON"
+    return run_benchmark(
+        __doc__,
+        argv,
+        "s3",
+        workloads,
+        run_workload,
+        setup=bucket_setup,
+        setup_what="bucket setup",
+        render=partial(comparison_table, unit=" ms/op"),
     )
-    args = parser.parse_args(argv)
-    names = [n.strip() for n in args.peers.split(",") if n.strip()]
-    try:
-        import boto3  # noqa: F401
-    except ImportError:
-        print("boto3 is needed: pip install boto3", file=sys.stderr)
-        return 2
-
-    peers = [make_peer(n) for n in names]
-    wls = workloads(args.quick)
-    try:
-        start_all(peers)
-
-        clients = {}
-        for p in peers:
-            if not p.ok:
-                continue
-            try:
-                c = make_client(p.endpoint)
-                for w in wls:
-                    c.create_bucket(Bucket=f"bench-{w.key.replace('_', '-')}")
-                _setup_versioning(c, "bench-vput-1k")
-                clients[p.name] = c
-            except Exception as e:  # noqa: BLE001 - a peer that cannot even do this is n/a
-                p.error = f"bucket setup failed: {type(e).__name__}: {e}"
-                print(f"[{p.name}] n/a: {p.error}")
-
-        for w in wls:
-            for p in peers:
-                if p.name not in clients or not p.ok:
-                    continue
-                # list_versions reads the bucket vput_1k filled
-                bucket = "bench-vput-1k" if w.key == "list_versions" else f"bench-{w.key}"
-                bucket = bucket.replace("_", "-")
-                try:
-                    p.results[w.key] = run_workload(p, clients[p.name], bucket, w)
-                    r = p.results[w.key]
-                    print(
-                        f"  {w.label:<48} {p.name:<10} median {r['median_ms']:8.2f} ms"
-                        f"  p90 {r['p90_ms']:8.2f} ms"
-                    )
-                except Exception as e:  # noqa: BLE001 - report, keep going
-                    p.results[w.key] = {"error": f"{type(e).__name__}: {e}"}
-                    print(f"  {w.label:<48} {p.name:<10} FAILED {type(e).__name__}: {e}")
-        record_rss_after_load(peers)
-    finally:
-        stop_all(peers)
-
-    table = render(peers, wls)
-    labels = {w.key: w.label for w in wls}
-    return report(args.out, "s3", args.quick, peers, labels, table)
 
 
 if __name__ == "__main__":

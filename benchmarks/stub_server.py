@@ -1,4 +1,4 @@
-"""A trivial S3-ish, Lambda-ish and DynamoDB-ish HTTP server: the client's own floor per operation.
+"""A trivial HTTP server for every benchmarked service: the client's own floor per operation.
 
 S3: every request gets a 200 (204 for DELETE). It keeps object bodies in a dict
 so GetObject returns the bytes that were put and the list calls return real XML
@@ -19,6 +19,10 @@ partition named by the first `key = :value` of the key condition, in sort key
 order, up to Limit). UpdateItem, DeleteItem and the rest answer `{}`; conditions
 and update expressions are not evaluated.
 
+SQS (`X-Amz-Target: AmazonSQS.*`) is stub_sqs.py's and Step Functions
+(`X-Amz-Target: AWSStepFunctions.*`) stub_stepfunctions.py's; one stub serves
+every runner.
+
 It checks nothing (no auth, no validation, no persistence). What boto3 spends
 against it is what the client and the loopback socket cost, with next to
 nothing on the server side.
@@ -36,6 +40,9 @@ import json
 import re
 import sys
 from urllib.parse import parse_qs, unquote
+
+import stub_sqs
+import stub_stepfunctions
 
 _NS = "http://s3.amazonaws.com/doc/2006-03-01/"
 _DATE = "2024-01-01T00:00:00.000Z"
@@ -279,6 +286,14 @@ def _dynamodb(op: str, body: bytes):
     return 200, _DDB_JSON, json.dumps(out).encode()
 
 
+# the JSON-protocol services, by the X-Amz-Target prefix
+_JSON_SERVICES = {
+    _DDB_TARGET: _dynamodb,
+    stub_sqs.TARGET: stub_sqs.handle,
+    stub_stepfunctions.TARGET: stub_stepfunctions.handle,
+}
+
+
 async def app(scope, receive, send):
     if scope["type"] == "lifespan":
         while True:
@@ -295,8 +310,10 @@ async def app(scope, receive, send):
         chunks.append(message.get("body", b""))
         more = message.get("more_body", False)
     target = next((v for k, v in scope["headers"] if k == b"x-amz-target"), b"")
-    if target.startswith(_DDB_TARGET):
-        result = _dynamodb(target[len(_DDB_TARGET) :].decode(), b"".join(chunks))
+    service, _, op = target.partition(b".")
+    json_handler = _JSON_SERVICES.get(service + b".")
+    if json_handler is not None:
+        result = json_handler(op.decode(), b"".join(chunks))
     elif scope["path"].startswith(_LAMBDA_PREFIX):
         result = await _lambda(
             scope["method"], scope["path"], dict(scope["headers"]), b"".join(chunks)

@@ -1,4 +1,4 @@
-"""The stub floor server (stub_server.py) plus SQS: the client's own floor for the messaging runner.
+"""The stub floor's SQS (stub_server.py serves it): the client's own floor for the messaging runner.
 
 SQS (POST with `X-Amz-Target: AmazonSQS.<Operation>`, the JSON protocol current
 botocore speaks): CreateQueue, GetQueueUrl, GetQueueAttributes and
@@ -9,25 +9,17 @@ in order and keeps a message group to one consumer until its in-flight messages
 are deleted, the way SQS does, so the FIFO workload has something to check.
 No visibility timeouts (a received message is in flight until deleted), no long
 polling (an empty queue answers at once), no validation, no auth.
-
-Every other request goes to stub_server.py's app unchanged (S3, Lambda, DynamoDB).
-
-    python3 benchmarks/stub_messaging.py --port 4599
 """
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import itertools
 import json
-import sys
 from collections import deque
 from dataclasses import dataclass, field
 
-from stub_server import app as base_app
-
-_SQS_TARGET = b"AmazonSQS."
+TARGET = b"AmazonSQS."
 _SQS_JSON = [(b"content-type", b"application/x-amz-json-1.0")]
 _ACCOUNT = "000000000000"
 _ids = itertools.count(1)
@@ -99,7 +91,7 @@ def _delete(q: _Queue, handle: str) -> None:
             del q.locked[group]
 
 
-def _sqs(op: str, body: bytes):
+def handle(op: str, body: bytes):
     req = json.loads(body or b"{}")
     out: dict = {}
     if op in ("CreateQueue", "GetQueueUrl"):
@@ -134,46 +126,3 @@ def _sqs(op: str, body: bytes):
         q = _queue(req["QueueUrl"])
         q.ready.clear()
     return 200, _SQS_JSON, json.dumps(out).encode()
-
-
-async def app(scope, receive, send):
-    target = b""
-    if scope["type"] == "http":
-        target = next((v for k, v in scope["headers"] if k == b"x-amz-target"), b"")
-    if not target.startswith(_SQS_TARGET):
-        return await base_app(scope, receive, send)
-    chunks = []
-    more = True
-    while more:
-        message = await receive()
-        chunks.append(message.get("body", b""))
-        more = message.get("more_body", False)
-    status, headers, data = _sqs(target[len(_SQS_TARGET) :].decode(), b"".join(chunks))
-    headers = headers + [
-        (b"content-length", str(len(data)).encode()),
-        (b"x-amzn-requestid", b"stub"),
-    ]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": data})
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--host", default="127.0.0.1")
-    args = parser.parse_args(argv)
-    import uvicorn
-
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        loop="uvloop" if sys.platform != "win32" else "asyncio",
-        http="httptools",
-        access_log=False,
-        log_level="warning",
-    )
-
-
-if __name__ == "__main__":
-    main()

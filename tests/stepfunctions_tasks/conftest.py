@@ -37,6 +37,12 @@ class Harness:
 
     def close(self) -> None:
         self.loop.run_until_complete(self.platform.stop())
+        # Background waits some providers leave behind (the server's loop just ends):
+        # cancel them here so closing this loop does not warn about pending tasks.
+        leftovers = asyncio.all_tasks(self.loop)
+        for task in leftovers:
+            task.cancel()
+        self.loop.run_until_complete(asyncio.gather(*leftovers, return_exceptions=True))
         self.platform.close()
         self.loop.close()
 

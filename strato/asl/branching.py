@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any
 
-from strato.asl import jsonata, map_items, payload
+from strato.asl import jsonata, map_items, map_run, payload
 from strato.asl.definition import State
 from strato.asl.errors import (
     EXCEED_TOLERATED_FAILURE,
+    ITEM_READER_FAILED,
     QUERY_EVALUATION_ERROR,
     RUNTIME,
     ExecutionError,
     PathNotFound,
 )
+from strato.asl.integrations import ITEM_READER, RESULT_WRITER, Pending, TaskRequest
 
 if TYPE_CHECKING:
     from strato.asl.execution import Execution
@@ -177,9 +180,17 @@ def run_map(ex: Execution, frame: dict, state: State) -> None:
     data = ex.state_data(frame, state)
     effective = data.effective_input()
     if "ItemReader" in state.spec:
-        items = map_items.read_items(ex, data, state, effective)
+        items = map_items.read_items(ex, frame, data, state, effective)
+        if items is None:
+            return  # parked until the reader answers (resume_io)
     else:
         items = _items(data, state, effective)
+    _start_map(ex, frame, state, items)
+
+
+def _start_map(ex: Execution, frame: dict, state: State, items: list) -> None:
+    data = ex.state_data(frame, state)
+    effective = data.effective_input()
     concurrency = _int_setting(ex, data, state, "MaxConcurrency") or 0
     ex.emit(frame, "MapStateStarted", {"length": len(items)})
     tolerated_count = _int_setting(ex, data, state, "ToleratedFailureCount")
@@ -192,19 +203,20 @@ def run_map(ex: Execution, frame: dict, state: State) -> None:
     inputs = map_items.batch(data, state, effective, inputs)
     processor = state.get("ItemProcessor", state.get("Iterator")) or {}
     distributed = (processor.get("ProcessorConfig") or {}).get("Mode") == "DISTRIBUTED"
-    if distributed:
-        run_arn = ex.data["context"]["Execution"]["Id"].replace(":execution:", ":mapRun:")
-        ex.emit(frame, "MapRunStarted", {"mapRunArn": f"{run_arn}/{state.name}:1"})
     frame["map"] = {
         "inputs": inputs,
         "results": [None] * len(inputs),
+        "errors": {},
         "next_index": 0,
         "failures": 0,
         "concurrency": int(concurrency),
         "tolerated_count": tolerated_count,
         "tolerated_pct": tolerated_pct,
         "distributed": distributed,
+        "batched": bool(state.get("ItemBatcher")),
     }
+    if distributed:
+        map_run.start(ex, frame, state, frame["map"])
     frame["children"] = []
     frame["phase"] = "children"
     if not inputs:
@@ -225,6 +237,7 @@ def _start_iterations(ex: Execution, frame: dict, state: State) -> None:
         silent = frame["silent"] or m["distributed"]
         if not silent:
             ex.emit(frame, "MapIterationStarted", {"name": state.name, "index": i})
+        map_run.iteration_started(ex, m, i)
         child = ex.new_frame(
             frame,
             [*frame["machine"], [state.name, "processor", 0]],
@@ -239,7 +252,7 @@ def _start_iterations(ex: Execution, frame: dict, state: State) -> None:
 
 
 def _tolerance_exceeded(m: dict) -> bool:
-    total = len(m["inputs"])
+    total = sum(len(i["Items"]) for i in m["inputs"]) if m.get("batched") else len(m["inputs"])
     if m["tolerated_count"] is not None and m["failures"] > m["tolerated_count"]:
         return True
     if m["tolerated_pct"] is not None and total:
@@ -249,6 +262,7 @@ def _tolerance_exceeded(m: dict) -> bool:
 
 
 def _resume_map(ex: Execution, frame: dict, state: State) -> None:
+    frame["wake_at"] = None
     m = frame["map"]
     silent = frame["silent"] or m["distributed"]
     kids = ex.children(frame)
@@ -259,24 +273,27 @@ def _resume_map(ex: Execution, frame: dict, state: State) -> None:
         c["reported"] = True
         r = c["result"]
         if r.get("failed"):
-            m["failures"] += 1
+            # Thresholds count failed items: a failed batch fails all of its items.
+            m["failures"] += len(m["inputs"][c["index"]]["Items"]) if m.get("batched") else 1
+            m["errors"][str(c["index"])] = {"error": r["error"], "cause": r["cause"]}
+            map_run.iteration_finished(ex, m, c["index"], "failed")
             if not silent:
                 ex.emit(frame, "MapIterationFailed", {"name": state.name, "index": c["index"]})
             if _tolerance_exceeded(m):
                 _abort(kids)
                 frame["children"] = []
-                frame["phase"] = "run"
-                if m["distributed"]:
-                    ex.emit(frame, "MapRunFailed")
                 if m["tolerated_count"] is None and m["tolerated_pct"] is None:
-                    raise ExecutionError(r["error"], r["cause"], propagated=True)
-                raise ExecutionError(
-                    EXCEED_TOLERATED_FAILURE,
-                    "The specified tolerated failure threshold was exceeded",
-                    propagated=True,
-                )
+                    failure = {"error": r["error"], "cause": r["cause"]}
+                else:
+                    failure = {
+                        "error": EXCEED_TOLERATED_FAILURE,
+                        "cause": "The specified tolerated failure threshold was exceeded",
+                    }
+                _fail_map(ex, frame, state, failure)
+                return
         else:
             m["results"][c["index"]] = r["output"]
+            map_run.iteration_finished(ex, m, c["index"], "succeeded")
             if not silent:
                 ex.emit(frame, "MapIterationSucceeded", {"name": state.name, "index": c["index"]})
     frame["children"] = [c["id"] for c in kids if not c["reported"]]
@@ -285,13 +302,80 @@ def _resume_map(ex: Execution, frame: dict, state: State) -> None:
         _complete_map(ex, frame, state)
 
 
+def _fail_map(ex: Execution, frame: dict, state: State, failure: dict) -> None:
+    m = frame["map"]
+    frame["phase"] = "run"
+    if m["distributed"]:
+        ex.emit(frame, "MapRunFailed", failure)
+        map_run.finish(ex, m, "FAILED")
+        if _write_results(ex, frame, state, failure):
+            return
+    frame.pop("map")
+    raise ExecutionError(failure["error"], failure["cause"], propagated=True)
+
+
 def _complete_map(ex: Execution, frame: dict, state: State) -> None:
-    m = frame.pop("map")
+    m = frame["map"]
     frame["phase"] = "run"
     if m["distributed"]:
         ex.emit(frame, "MapRunSucceeded")
+        map_run.finish(ex, m, "SUCCEEDED")
+        if _write_results(ex, frame, state, None):
+            return
+    frame.pop("map")
     ex.emit(frame, "MapStateSucceeded")
     _finish(ex, frame, state, m["results"])
+
+
+def _write_results(ex: Execution, frame: dict, state: State, failure: dict | None) -> bool:
+    """ResultWriter: ask the integration to write the run's results; True when parked."""
+    writer = state.get("ResultWriter") or {}
+    if not writer.get("Resource") or ex.integrations is None:
+        return False
+    data = ex.state_data(frame, state)
+    if data.jsonata:
+        params = data.field("ResultWriter", {}).get("Arguments", {})
+    else:
+        params = payload.render(writer.get("Parameters", {}), data.scope(data.effective_input()))
+    m = frame["map"]
+    task_id = str(uuid.uuid4())
+    request = TaskRequest(
+        resource=writer["Resource"],
+        parameters=map_run.writer_parameters(ex, state, m, params),
+        state_name=state.name,
+        execution_arn=ex.data["context"]["Execution"]["Id"],
+        task_id=task_id,
+        kind=RESULT_WRITER,
+    )
+    answer = ex.integrations.invoke(request)
+    map_items.park(ex, frame, RESULT_WRITER, task_id, {"failure": failure})
+    if not isinstance(answer, Pending):
+        frame["pending"]["resolved"] = {"output": answer}
+    return True
+
+
+def resume_io(ex: Execution, frame: dict, state: State) -> None:
+    """The ItemReader's items or the ResultWriter's answer arrived."""
+    pending = map_items.take_answer(ex, frame)
+    outcome = pending["resolved"]
+    if pending["kind"] == ITEM_READER:
+        if "output" not in outcome:
+            raise ExecutionError(
+                outcome.get("error") or ITEM_READER_FAILED, outcome.get("cause"), propagated=True
+            )
+        _start_map(ex, frame, state, map_items.limited(outcome["output"], pending["limit"]))
+        return
+    m = frame.pop("map")
+    if "output" not in outcome:
+        raise ExecutionError(outcome.get("error"), outcome.get("cause"), propagated=True)
+    written = outcome["output"] or {}
+    map_run.results_written(ex, m, m["next_index"])
+    failure = pending["failure"]
+    if failure is not None:
+        raise ExecutionError(failure["error"], failure["cause"], propagated=True)
+    ex.emit(frame, "MapStateSucceeded")
+    details = {"Bucket": written.get("Bucket"), "Key": written.get("Key")}
+    _finish(ex, frame, state, {"MapRunArn": m["run_arn"], "ResultWriterDetails": details})
 
 
 def resume(ex: Execution, frame: dict, state: State) -> None:

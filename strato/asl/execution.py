@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from strato.asl import branching, history, retry, states, task_state
+from strato.asl import branching, history, map_run, retry, states, task_state
 from strato.asl.definition import State, StateMachine, parse_definition
 from strato.asl.errors import (
     DATA_LIMIT_EXCEEDED,
@@ -25,11 +25,24 @@ from strato.asl.errors import (
     TIMEOUT,
     ExecutionError,
 )
-from strato.asl.integrations import Integrations
+from strato.asl.integrations import ITEM_READER, RESULT_WRITER, Integrations
 from strato.asl.payload import to_json
 from strato.asl.state_data import StateData
 
 MAX_PAYLOAD_BYTES = 256 * 1024
+# AWS's hard quota for a Standard execution's history (Express executions have none).
+STANDARD_HISTORY_LIMIT = 25_000
+HISTORY_LIMIT_CAUSE = (
+    "The execution reached the execution history limit of 25,000 events and was stopped."
+)
+_CLOSING_EVENTS = frozenset(
+    {"ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut", "ExecutionAborted"}
+)
+
+
+class HistoryLimitReached(Exception):
+    """The next event would be number `max_events` and does not close the execution."""
+
 
 RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED = (
     "RUNNING",
@@ -62,6 +75,7 @@ class Execution:
         execution_arn: str | None = None,
         role_arn: str = "arn:aws:iam::000000000000:role/stepfunctions",
         snapshot: dict | None = None,
+        max_events: int | None = None,
     ):
         if isinstance(definition, StateMachine):
             self.machine = definition
@@ -106,6 +120,7 @@ class Execution:
             "last_stepped": None,
             "next_frame": 0,
             "tokens": {},
+            "max_events": max_events,
         }
         root = self.new_frame(None, [], self.machine.start_at, input, {}, silent=False)
         self.emit(
@@ -206,6 +221,9 @@ class Execution:
             return frame["last_event"]
         events = self.data["events"]
         event_id = len(events) + 1
+        limit = self.data.get("max_events")
+        if limit and event_id >= limit and event_type not in _CLOSING_EVENTS:
+            raise HistoryLimitReached
         events.append(
             history.make_event(event_id, frame["last_event"], self.clock(), event_type, details)
         )
@@ -234,6 +252,8 @@ class Execution:
         if phase == "wait":
             return frame["wake_at"] <= self.clock()
         if phase == "children":
+            if frame["wake_at"] is not None and frame["wake_at"] <= self.clock():
+                return True  # UpdateMapRun changed the Map's settings
             return any(c["done"] and not c["reported"] for c in self.children(frame))
         if phase == "task":
             return frame["pending"].get("resolved") is not None or (
@@ -258,7 +278,10 @@ class Execution:
             frame = self.data["frames"][fid]
             if self.runnable(frame):
                 self.data["last_stepped"] = fid
-                self._step_frame(frame)
+                try:
+                    self._step_frame(frame)
+                except HistoryLimitReached:
+                    self._fail_on_history_limit()
                 self._collect()
                 return StepResult("done" if self.data["status"] != RUNNING else "progressed")
         wakes = [
@@ -317,6 +340,8 @@ class Execution:
                 self._exit(frame, state)
             elif phase == "children":
                 branching.resume(self, frame, state)
+            elif phase == "task" and frame["pending"]["kind"] in (ITEM_READER, RESULT_WRITER):
+                branching.resume_io(self, frame, state)
             elif phase == "task":
                 task_state.resume_task(self, frame, state)
         except ExecutionError as exc:
@@ -424,6 +449,14 @@ class Execution:
         self.data["stopped"] = self.clock()
         for f in self.data["frames"].values():
             f["done"] = True
+        map_run.close_all(self)
+
+    def _fail_on_history_limit(self) -> None:
+        """AWS logs ExecutionFailed as event 25,000 when that event would not end the run."""
+        root = next(f for f in self.data["frames"].values() if f["parent"] is None)
+        root["last_event"] = len(self.data["events"])
+        self.emit(root, "ExecutionFailed", history.failure(RUNTIME, HISTORY_LIMIT_CAUSE))
+        self._stop(FAILED, error=RUNTIME, cause=HISTORY_LIMIT_CAUSE)
 
     def _time_out(self) -> None:
         root = next(f for f in self.data["frames"].values() if f["parent"] is None)

@@ -22,6 +22,12 @@ class TaskRequest:
     # Names this pending task for Execution.complete_task (tasks answered without a token).
     task_id: str | None = None
     retry_count: int = 0  # how many times this state has been retried (mocks count attempts)
+    # "task", or a distributed Map's ITEM_READER / RESULT_WRITER request.
+    kind: str = "task"
+
+
+ITEM_READER = "item-reader"  # parameters: the reader's Parameters plus ReaderConfig
+RESULT_WRITER = "result-writer"  # parameters: see strato.asl.map_run.writer_parameters
 
 
 class Pending:

@@ -19,9 +19,10 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from ...asl import TaskFailure, TaskRequest
+from ...asl.integrations import ITEM_READER, RESULT_WRITER
 from ...auth import RequestContext
 from ...protocol import ServiceError
-from . import mock_config
+from . import map_io, mock_config
 from .runner import Live, Runner
 from .service_tasks import run_service_task
 
@@ -81,6 +82,9 @@ class Dispatcher:
 
     def _start(self, live: Live, task_id: str, info: dict) -> None:
         resource = info["resource"]
+        if info.get("kind") in (ITEM_READER, RESULT_WRITER):
+            self._spawn(self._map_io(live, task_id, info))
+            return
         if self._mocked(live, task_id, info):
             return
         if is_activity(resource):
@@ -170,6 +174,29 @@ class Dispatcher:
                 if not live.express and live.arn in self.runner.live:
                     self.runner.touch(live)  # remembers that the call went out
                 return
+            outcome = {"output": result}
+        self.runner.complete(live.arn, task_id, outcome)
+
+    async def _map_io(self, live: Live, task_id: str, info: dict) -> None:
+        """A distributed Map's ItemReader or ResultWriter request."""
+        run = map_io.read_items if info["kind"] == ITEM_READER else map_io.write_results
+        failed = (
+            map_io.ITEM_READER_FAILED
+            if info["kind"] == ITEM_READER
+            else (map_io.RESULT_WRITER_FAILED)
+        )
+        try:
+            result = await run(
+                self.platform, self.context(live, info), info["resource"], info["parameters"]
+            )
+        except TaskFailure as failure:
+            outcome: dict = {"error": failure.error, "cause": failure.cause}
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a bug here fails the Map state, not the runner
+            log.exception("%s of %s failed", info["kind"], live.arn)
+            outcome = {"error": failed, "cause": f"{type(exc).__name__}: {exc}"}
+        else:
             outcome = {"output": result}
         self.runner.complete(live.arn, task_id, outcome)
 

@@ -33,6 +33,7 @@ class Executions:
     runner: Runner
     resolve_target: Any
     machine_record: Any
+    list_map_run_executions: Any
 
     # -- starting ------------------------------------------------------------------------
     def _parse_input(self, text: str | None) -> tuple[str, Any]:
@@ -200,6 +201,8 @@ class Executions:
 
     def list_executions(self, ctx: RequestContext, params: dict[str, Any]) -> dict:
         arn = params.get("stateMachineArn")
+        if not arn and params.get("mapRunArn"):
+            return self.list_map_run_executions(params)
         if not arn:
             raise validation("Must provide a StateMachine ARN or MapRun ARN")
         ref = parse_machine_arn(arn)

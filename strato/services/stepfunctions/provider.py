@@ -2,7 +2,7 @@
 
 State machines, tags and validation are in `machines.py`, versions and aliases in
 `versions.py`, executions in `executions.py`, activities and task callbacks in
-`activities.py`, TestState in `state_tester.py`; `runner.py` drives executions and `dispatch.py` runs their tasks.
+`activities.py`, Map Runs in `map_runs.py`, TestState in `state_tester.py`; `runner.py` drives executions and `dispatch.py` runs their tasks.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from .activities import Activities
 from .dispatch import Dispatcher
 from .executions import Executions
 from .machines import Machines
+from .map_runs import MapRuns
 from .runner import Runner
 from .state_tester import StateTester
 from .versions import Versions
 
 
-class StepFunctionsProvider(Machines, Versions, Executions, Activities, StateTester):
+class StepFunctionsProvider(Machines, Versions, Executions, MapRuns, Activities, StateTester):
     def __init__(self, platform: Platform) -> None:
         self.platform = platform
         self.store = platform.store

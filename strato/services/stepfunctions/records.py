@@ -10,7 +10,8 @@ snapshot without its events, rewritten at every transition; `sfn:history` (arn, 
 -> one history event; `sfn:by-machine` (machine arn, start ms, arn) orders ListExecutions;
 `sfn:running` (arn) lists what to resume after a restart. `sfn:tokens` (token) -> which
 execution and task a callback or activity token answers; `sfn:activity-tasks` (activity
-arn, sequence) -> a task waiting for a GetActivityTask poller.
+arn, sequence) -> a task waiting for a GetActivityTask poller. `sfn:map-runs` (map run
+arn) -> the execution whose snapshot holds that Map Run (`map_runs` in the snapshot).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ BY_MACHINE = "sfn:by-machine"
 RUNNING = "sfn:running"
 TOKENS = "sfn:tokens"
 ACTIVITY_TASKS = "sfn:activity-tasks"
+MAP_RUNS = "sfn:map-runs"
 
 
 def machine_key(account: str, region: str, name: str) -> bytes:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...asl import PENDING, Execution, StateMachine, StepResult, TaskRequest, parse_definition
+from ...asl.execution import STANDARD_HISTORY_LIMIT
 from ...platform import Platform
 from ...store import keys
 from . import records
@@ -58,6 +59,7 @@ class Live:
     execution: Execution | None = None
     express: bool = False
     persisted_events: int = 0
+    indexed_runs: set[str] = field(default_factory=set)  # Map Runs already in sfn:map-runs
     new_requests: list[TaskRequest] = field(default_factory=list)
     poke: asyncio.Event = field(default_factory=asyncio.Event)
     driver: asyncio.Task | None = None
@@ -119,6 +121,7 @@ class Runner:
             state_machine_arn=meta["stateMachineArn"],
             execution_arn=meta["executionArn"],
             role_arn=meta.get("roleArn") or "arn:aws:iam::000000000000:role/stepfunctions",
+            max_events=None if express else STANDARD_HISTORY_LIMIT,
         )
         if not express:
             self._write(live, meta_changed=True, first=True)
@@ -281,6 +284,7 @@ class Runner:
                 "timeout": request.timeout_seconds,
                 "heartbeat": request.heartbeat_seconds,
                 "attempt": request.retry_count,
+                "kind": request.kind,
             }
             out.append((request, info))
         live.new_requests = []
@@ -353,6 +357,10 @@ class Runner:
                 tx.delete(records.RUNNING, key)
             for request, info in requests:
                 self._index_request(tx, live, request, info)
+            for run_arn in ex.data.get("map_runs", {}):
+                if run_arn not in live.indexed_runs:
+                    tx.put(records.MAP_RUNS, keys.pack(run_arn), {"execution": live.arn})
+                    live.indexed_runs.add(run_arn)
         live.persisted_events = len(ex.data["events"])
 
     def _index_request(self, tx: Any, live: Live, request: TaskRequest, info: dict) -> None:

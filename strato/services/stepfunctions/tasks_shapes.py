@@ -140,7 +140,7 @@ def _result(shape: Shape | None, value: Any, wire: bool) -> Any:
     if t == "timestamp":
         return format_timestamp(value, "unixTimestamp") if wire else _iso(value)
     if t == "blob":
-        raw = _blob_bytes(value)
+        raw = blob_bytes(value)
         if wire:
             return base64.b64encode(raw).decode()
         try:
@@ -150,7 +150,7 @@ def _result(shape: Shape | None, value: Any, wire: bool) -> Any:
     return value
 
 
-def _blob_bytes(value: Any) -> bytes:
+def blob_bytes(value: Any) -> bytes:
     if isinstance(value, str):
         return value.encode()
     if isinstance(value, (bytes, bytearray, memoryview)):

@@ -166,7 +166,7 @@ def test_list_executions_filters_and_pages(sfn):
     listed = sfn.list_executions(stateMachineArn=arn)["executions"]
     assert [x["executionArn"] for x in listed] == list(reversed(running))  # newest first
     sfn.stop_execution(executionArn=running[0], error="Stopped", cause="by test")
-    stopped = wait_status(sfn, running[0])
+    stopped = sfn.describe_execution(executionArn=running[0])  # closed when Stop returns
     assert (stopped["status"], stopped["error"], stopped["cause"]) == (
         "ABORTED",
         "Stopped",

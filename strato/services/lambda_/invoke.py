@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import hashlib
 import json
 import logging
@@ -13,6 +12,7 @@ import uuid
 from typing import Any
 
 from ...auth import AccessKey, RequestContext
+from ...clock import wait_event
 from ...protocol import ServiceError
 from ...runtime import code_cache
 from ...runtime.invocation import Invocation, Outcome
@@ -278,8 +278,7 @@ class InvokeOperations(LambdaBase):
             except Exception:
                 log.exception("asynchronous invocation worker failed; retrying")
             self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), 0.25)
+            await wait_event(self._wake, 0.25)
 
     async def _run_due(self) -> None:
         while True:

@@ -278,8 +278,8 @@ class Executions:
         if live is None or live.execution is None or meta["status"] != "RUNNING":
             return {"stopDate": meta.get("stopDate") or self.clock.now()}  # already closed
         live.execution.stop(params.get("error"), params.get("cause"))
-        self.runner.touch(live)
-        return {"stopDate": self.clock.now()}
+        self.runner.finish_now(live)
+        return {"stopDate": live.meta["stopDate"]}
 
 
 def _not_redrivable(meta: dict) -> str | None:

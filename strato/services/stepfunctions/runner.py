@@ -290,6 +290,13 @@ class Runner:
         live.new_requests = []
         return out
 
+    def finish_now(self, live: Live) -> None:
+        """Record the end of an execution the engine has already closed (StopExecution),
+        before the call returns, as AWS reports it; its driver is cancelled, not woken."""
+        if live.driver is not None and live.driver is not asyncio.current_task():
+            live.driver.cancel()
+        self._finish(live)
+
     def _finish(self, live: Live) -> None:
         ex = live.execution
         assert ex is not None

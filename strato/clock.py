@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 
+from .waiting import wait_event
+
 
 class Clock:
     """Wall time plus an offset that only moves forward."""
@@ -36,7 +38,7 @@ class Clock:
     async def sleep_until(self, deadline: float) -> None:
         """Wait until now() >= deadline, waking early when the clock is advanced.
 
-        See wait_event for why this does not use asyncio.wait_for."""
+        See strato/waiting.py for why this does not use asyncio.wait_for."""
         while True:
             remaining = deadline - self.now()
             if remaining <= 0:
@@ -47,17 +49,3 @@ class Clock:
 
     async def sleep(self, seconds: float) -> None:
         await self.sleep_until(self.now() + seconds)
-
-
-async def wait_event(event: asyncio.Event, timeout: float) -> bool:
-    """Wait for `event` at most `timeout` seconds; True if it was set.
-
-    asyncio.wait rather than wait_for: on Python 3.11 wait_for can swallow a cancellation
-    that arrives just as the inner wait completes, so a cancelled sleeper sleeps on (a Step
-    Functions execution missed its heartbeat timeout that way)."""
-    waiter = asyncio.ensure_future(event.wait())
-    try:
-        await asyncio.wait({waiter}, timeout=timeout)
-    finally:
-        waiter.cancel()
-    return event.is_set()

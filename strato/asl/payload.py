@@ -93,7 +93,8 @@ def render(template: Any, scope: Scope) -> Any:
     return template
 
 
-def apply_input_path(path: str | None, scope: Scope) -> Any:
+def select_path(path: str | None, scope: Scope) -> Any:
+    """InputPath and OutputPath: the value at `path` (None gives {})."""
     if path is None:
         return {}
     if path == "$":
@@ -117,17 +118,4 @@ def apply_result_path(path: str | None, state_input: Any, result: Any) -> Any:
         raise ExecutionError(
             RESULT_PATH_MATCH_FAILURE,
             f'Unable to apply ResultPath "{path}" to input "{to_json(state_input)}"',
-        ) from exc
-
-
-def apply_output_path(path: str | None, scope: Scope) -> Any:
-    if path is None:
-        return {}
-    if path == "$":
-        return scope.input
-    try:
-        return scope.read(path)
-    except PathNotFound as exc:
-        raise ExecutionError(
-            RUNTIME, f"Invalid path '{path}' : No results for path: {exc.normalized}"
         ) from exc

@@ -41,7 +41,7 @@ class StateData:
     def effective_input(self) -> Any:
         if self.jsonata:
             return self.raw
-        return payload.apply_input_path(self.state.get("InputPath", "$"), self.scope(self.raw))
+        return payload.select_path(self.state.get("InputPath", "$"), self.scope(self.raw))
 
     def arguments(self, effective: Any) -> Any:
         """Task/Parallel input: Parameters (JSONPath) or Arguments (JSONata)."""
@@ -62,11 +62,11 @@ class StateData:
             return jsonata.render(self.state.get("Output"), "Output", self.bindings(result=result))
         spec = self.state.spec
         if self.state.type in ("Choice", "Wait", "Succeed"):
-            return payload.apply_output_path(spec.get("OutputPath", "$"), self.scope(effective))
+            return payload.select_path(spec.get("OutputPath", "$"), self.scope(effective))
         if "ResultSelector" in spec:
             result = payload.render(spec["ResultSelector"], self.scope(result))
         merged = payload.apply_result_path(spec.get("ResultPath", "$"), self.raw, result)
-        return payload.apply_output_path(spec.get("OutputPath", "$"), self.scope(merged))
+        return payload.select_path(spec.get("OutputPath", "$"), self.scope(merged))
 
     def assign(self, template: Any, result: Any, error_output: Any = None) -> dict | None:
         """Evaluate an Assign block; every expression sees the variables from before."""

@@ -12,12 +12,12 @@ import uuid
 from typing import Any
 
 from ...auth import AccessKey, RequestContext
-from ...clock import wait_event
 from ...protocol import ServiceError
 from ...runtime import code_cache
 from ...runtime.invocation import Invocation, Outcome
 from ...runtime.spec import FunctionSpec
 from ...store import keys
+from ...waiting import wait_event
 from . import records
 from .base import LambdaBase
 from .errors import not_found, too_large

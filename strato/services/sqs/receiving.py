@@ -3,13 +3,12 @@ and the dead-letter redrive that happens on receive."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import os
 from typing import Any
 
 from ...auth import RequestContext
 from ...protocol import ServiceError
+from ...waiting import first_of
 from . import records
 from .base import QueueId, SqsBase
 from .checksums import md5_of_attributes
@@ -71,7 +70,7 @@ class ReceiveOperations(SqsBase):
             upcoming = self.next_visible_ms(qid)
             if upcoming is not None:
                 until = min(until, upcoming / 1000 + 0.001)
-            await _first_of(event.wait(), self.clock.sleep_until(until))
+            await first_of(event.wait(), self.clock.sleep_until(until))
 
     def next_visible_ms(self, qid: QueueId) -> int | None:
         qk = records.queue_keys(*qid)
@@ -347,18 +346,6 @@ def select_attributes(attributes: dict[str, Any], wanted: list[str]) -> dict[str
                 out[name] = value
                 break
     return out
-
-
-async def _first_of(*awaitables: Any) -> None:
-    tasks = [asyncio.ensure_future(a) for a in awaitables]
-    try:
-        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
 
 
 def _gone() -> ServiceError:

@@ -13,6 +13,7 @@ from typing import Any
 
 from ...auth import RequestContext
 from ...store import keys
+from ...waiting import first_of
 from . import records
 from .errors import (
     activity_not_found,
@@ -24,7 +25,7 @@ from .errors import (
 )
 from .naming import check_name, parse_activity_arn
 from .pagination import page, with_token
-from .runner import Runner, _first_of
+from .runner import Runner
 
 POLL_SECONDS = 60.0  # GetActivityTask's long poll, as AWS
 MAX_TAGS = 50
@@ -130,7 +131,7 @@ class Activities:
                 return {"taskToken": task["token"], "input": task["input"]}
             if self.clock.now() >= deadline:
                 return {}
-            await _first_of(event.wait(), self.clock.sleep_until(deadline))
+            await first_of(event.wait(), self.clock.sleep_until(deadline))
 
     # -- callbacks ------------------------------------------------------------------------
     def _token_target(self, token: str):

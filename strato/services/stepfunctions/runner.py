@@ -29,6 +29,7 @@ from ...asl import PENDING, Execution, StateMachine, StepResult, TaskRequest, pa
 from ...asl.execution import STANDARD_HISTORY_LIMIT
 from ...platform import Platform
 from ...store import keys
+from ...waiting import first_of
 from . import records
 
 log = logging.getLogger("strato.stepfunctions")
@@ -229,7 +230,7 @@ class Runner:
                 if result.status == "done":
                     break
                 if result.status == "sleeping" and result.wake_at is not None:
-                    await _first_of(
+                    await first_of(
                         live.poke.wait(), self.clock.sleep_until(live.to_real(result.wake_at))
                     )
                 else:
@@ -388,15 +389,3 @@ class Runner:
                     "input": json.dumps(request.parameters, separators=(",", ":")),
                 },
             )
-
-
-async def _first_of(*awaitables: Any) -> None:
-    tasks = [asyncio.ensure_future(a) for a in awaitables]
-    try:
-        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task

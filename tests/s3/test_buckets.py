@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 
 import pytest
 
@@ -265,13 +267,63 @@ def test_versioning_rejects_unknown_status(s3, bucket):
 
 
 # -- notifications -----------------------------------------------------------------------
-def test_notification_configuration_round_trip(s3, bucket):
+def _lets_s3(service_action: str, resource: str, bucket: str) -> str:
+    """The resource policy AWS's documentation shows for S3 event notifications."""
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"Service": "s3.amazonaws.com"},
+        "Action": service_action,
+        "Resource": resource,
+        "Condition": {"ArnLike": {"aws:SourceArn": f"arn:aws:s3:*:*:{bucket}"}},
+    }
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+@pytest.fixture
+def destinations(client_factory, bucket, unique_name):
+    """A queue, a topic and a function that let S3 deliver `bucket`'s notifications."""
+    sqs, sns, lam = (client_factory(s) for s in ("sqs", "sns", "lambda"))
+    url = sqs.create_queue(QueueName=unique_name("uploads"))["QueueUrl"]
+    queue = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    sqs.set_queue_attributes(
+        QueueUrl=url, Attributes={"Policy": _lets_s3("SQS:SendMessage", queue, bucket)}
+    )
+    topic = sns.create_topic(Name=unique_name("deletes"))["TopicArn"]
+    sns.set_topic_attributes(
+        TopicArn=topic,
+        AttributeName="Policy",
+        AttributeValue=_lets_s3("SNS:Publish", topic, bucket),
+    )
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as zf:
+        zf.writestr("app.py", "def handler(event, context):\n    return None\n")
+    function = lam.create_function(
+        FunctionName=unique_name("thumb"),
+        Runtime="python3.12",
+        Role="arn:aws:iam::000000000000:role/lambda-role",
+        Handler="app.handler",
+        Code={"ZipFile": code.getvalue()},
+    )["FunctionArn"]
+    lam.add_permission(
+        FunctionName=function,
+        StatementId="s3",
+        Action="lambda:InvokeFunction",
+        Principal="s3.amazonaws.com",
+        SourceArn=f"arn:aws:s3:::{bucket}",
+    )
+    return queue, topic, function
+
+
+def test_notification_configuration_round_trip(s3, bucket, destinations):
+    queue, topic, function = destinations
     assert s3.get_bucket_notification_configuration(Bucket=bucket).keys() <= {"ResponseMetadata"}
     config = {
         "QueueConfigurations": [
             {
                 "Id": "to-queue",
-                "QueueArn": "arn:aws:sqs:us-east-1:000000000000:uploads",
+                "QueueArn": queue,
                 "Events": ["s3:ObjectCreated:*"],
                 "Filter": {
                     "Key": {
@@ -286,14 +338,14 @@ def test_notification_configuration_round_trip(s3, bucket):
         "TopicConfigurations": [
             {
                 "Id": "to-topic",
-                "TopicArn": "arn:aws:sns:us-east-1:000000000000:deletes",
+                "TopicArn": topic,
                 "Events": ["s3:ObjectRemoved:Delete", "s3:ObjectRemoved:DeleteMarkerCreated"],
             }
         ],
         "LambdaFunctionConfigurations": [
             {
                 "Id": "to-lambda",
-                "LambdaFunctionArn": "arn:aws:lambda:us-east-1:000000000000:function:thumb",
+                "LambdaFunctionArn": function,
                 "Events": ["s3:ObjectCreated:Put"],
                 "Filter": {"Key": {"FilterRules": [{"Name": "Suffix", "Value": ".png"}]}},
             }
@@ -316,12 +368,12 @@ def test_eventbridge_notification_round_trip(s3, bucket):
     assert got["EventBridgeConfiguration"] == {}
 
 
-def test_notification_filter_rule_names_come_back_capitalised(s3, bucket):
+def test_notification_filter_rule_names_come_back_capitalised(s3, bucket, destinations):
     # S3 accepts prefix/suffix in any case and answers with "Prefix"/"Suffix".
     config = {
         "QueueConfigurations": [
             {
-                "QueueArn": "arn:aws:sqs:us-east-1:000000000000:q",
+                "QueueArn": destinations[0],
                 "Events": ["s3:ObjectCreated:*"],
                 "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "in/"}]}},
             }

@@ -55,7 +55,51 @@ def _events(sqs, url: str, want: int) -> list[dict]:
     return [d["Records"][0] for d in docs if "Records" in d]
 
 
-def _configure(s3, bucket: str, arn: str, events: list[str], rules=None, cid="cfg") -> None:
+def s3_may_send(bucket: str, queue_arn: str) -> str:
+    """The queue policy AWS's documentation shows for S3 event notifications."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "s3.amazonaws.com"},
+                    "Action": "SQS:SendMessage",
+                    "Resource": queue_arn,
+                    "Condition": {
+                        "ArnLike": {"aws:SourceArn": f"arn:aws:s3:*:*:{bucket}"},
+                        "StringEquals": {"aws:SourceAccount": queue_arn.split(":")[4]},
+                    },
+                }
+            ],
+        }
+    )
+
+
+def s3_may_publish(bucket: str, topic_arn: str) -> str:
+    """The topic policy AWS's documentation shows for S3 event notifications."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "s3.amazonaws.com"},
+                    "Action": "SNS:Publish",
+                    "Resource": topic_arn,
+                    "Condition": {
+                        "ArnLike": {"aws:SourceArn": f"arn:aws:s3:*:*:{bucket}"},
+                        "StringEquals": {"aws:SourceAccount": topic_arn.split(":")[4]},
+                    },
+                }
+            ],
+        }
+    )
+
+
+def _configure(s3, sqs, bucket: str, queue, events: list[str], rules=None, cid="cfg") -> None:
+    url, arn = queue
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": s3_may_send(bucket, arn)})
     item = {"Id": cid, "QueueArn": arn, "Events": events}
     if rules:
         item["Filter"] = {"Key": {"FilterRules": rules}}
@@ -66,7 +110,7 @@ def _configure(s3, bucket: str, arn: str, events: list[str], rules=None, cid="cf
 
 def test_configuration_sends_a_test_event(s3, sqs, bucket, queue):
     url, arn = queue
-    _configure(s3, bucket, arn, ["s3:ObjectCreated:*"])
+    _configure(s3, sqs, bucket, queue, ["s3:ObjectCreated:*"])
     [doc] = _messages(sqs, url, 1)
     assert doc["Service"] == "Amazon S3"
     assert doc["Event"] == "s3:TestEvent"
@@ -77,7 +121,7 @@ def test_configuration_sends_a_test_event(s3, sqs, bucket, queue):
 
 def test_put_sends_the_event_document(s3, sqs, bucket, queue):
     url, arn = queue
-    _configure(s3, bucket, arn, ["s3:ObjectCreated:Put"], cid="on-put")
+    _configure(s3, sqs, bucket, queue, ["s3:ObjectCreated:Put"], cid="on-put")
     out = s3.put_object(Bucket=bucket, Key="dir/a b+c.txt", Body=b"hello")
     [record] = _events(sqs, url, 1)
     assert record["eventVersion"] == "2.1"
@@ -105,7 +149,7 @@ def test_put_sends_the_event_document(s3, sqs, bucket, queue):
 
 def test_sequencer_rises_per_key(s3, sqs, bucket, queue):
     url, arn = queue
-    _configure(s3, bucket, arn, ["s3:ObjectCreated:*"])
+    _configure(s3, sqs, bucket, queue, ["s3:ObjectCreated:*"])
     for i in range(3):
         s3.put_object(Bucket=bucket, Key="k", Body=str(i).encode())
     seqs = [r["s3"]["object"]["sequencer"] for r in _events(sqs, url, 3)]
@@ -117,8 +161,9 @@ def test_prefix_and_suffix_filters(s3, sqs, bucket, queue):
     url, arn = queue
     _configure(
         s3,
+        sqs,
         bucket,
-        arn,
+        queue,
         ["s3:ObjectCreated:*"],
         rules=[{"Name": "prefix", "Value": "in/"}, {"Name": "suffix", "Value": ".txt"}],
     )
@@ -131,7 +176,7 @@ def test_prefix_and_suffix_filters(s3, sqs, bucket, queue):
 
 def test_events_not_configured_are_not_sent(s3, sqs, bucket, queue):
     url, arn = queue
-    _configure(s3, bucket, arn, ["s3:ObjectRemoved:*"])
+    _configure(s3, sqs, bucket, queue, ["s3:ObjectRemoved:*"])
     s3.put_object(Bucket=bucket, Key="k", Body=b"x")
     s3.delete_object(Bucket=bucket, Key="k")
     [record] = _events(sqs, url, 1)
@@ -143,7 +188,7 @@ def test_events_not_configured_are_not_sent(s3, sqs, bucket, queue):
 def test_versioned_delete_and_delete_marker(s3, sqs, versioned_bucket, queue):
     bucket = versioned_bucket
     url, arn = queue
-    _configure(s3, bucket, arn, ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"])
+    _configure(s3, sqs, bucket, queue, ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"])
     put = s3.put_object(Bucket=bucket, Key="v.txt", Body=b"one")
     marker = s3.delete_object(Bucket=bucket, Key="v.txt")
     s3.delete_object(Bucket=bucket, Key="v.txt", VersionId=put["VersionId"])
@@ -158,7 +203,7 @@ def test_versioned_delete_and_delete_marker(s3, sqs, versioned_bucket, queue):
 
 def test_delete_objects_sends_one_event_per_key(s3, sqs, bucket, queue):
     url, arn = queue
-    _configure(s3, bucket, arn, ["s3:ObjectRemoved:Delete"])
+    _configure(s3, sqs, bucket, queue, ["s3:ObjectRemoved:Delete"])
     for key in ("a", "b"):
         s3.put_object(Bucket=bucket, Key=key, Body=b"x")
     s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "a"}, {"Key": "b"}]})
@@ -168,7 +213,11 @@ def test_delete_objects_sends_one_event_per_key(s3, sqs, bucket, queue):
 def test_copy_and_multipart_complete(s3, sqs, bucket, queue):
     url, arn = queue
     _configure(
-        s3, bucket, arn, ["s3:ObjectCreated:Copy", "s3:ObjectCreated:CompleteMultipartUpload"]
+        s3,
+        sqs,
+        bucket,
+        queue,
+        ["s3:ObjectCreated:Copy", "s3:ObjectCreated:CompleteMultipartUpload"],
     )
     s3.put_object(Bucket=bucket, Key="src", Body=b"source")  # Put is not configured
     s3.copy_object(Bucket=bucket, Key="dst", CopySource={"Bucket": bucket, "Key": "src"})
@@ -191,7 +240,7 @@ def test_copy_and_multipart_complete(s3, sqs, bucket, queue):
 
 def test_object_tagging_events(s3, sqs, bucket, queue):
     url, arn = queue
-    _configure(s3, bucket, arn, ["s3:ObjectTagging:*"])
+    _configure(s3, sqs, bucket, queue, ["s3:ObjectTagging:*"])
     s3.put_object(Bucket=bucket, Key="t", Body=b"x")
     s3.put_object_tagging(Bucket=bucket, Key="t", Tagging={"TagSet": [{"Key": "a", "Value": "b"}]})
     s3.delete_object_tagging(Bucket=bucket, Key="t")
@@ -223,6 +272,9 @@ def test_topic_delivers_to_a_subscribed_queue(s3, sqs, client_factory, bucket, q
     )
     sns.subscribe(
         TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"}
+    )
+    sns.set_topic_attributes(
+        TopicArn=topic, AttributeName="Policy", AttributeValue=s3_may_publish(bucket, topic)
     )
     s3.put_bucket_notification_configuration(
         Bucket=bucket,
@@ -367,3 +419,176 @@ def test_eventbridge_receives_object_events(s3, sqs, client_factory, bucket, que
     finally:
         events.remove_targets(Rule=rule, Ids=["q"])
         events.delete_rule(Name=rule)
+
+
+# -- destinations S3 may not deliver to ----------------------------------------------------
+
+UNVALIDATED = "Unable to validate the following destination configurations"
+QUEUE_REFUSED = (
+    "Permissions on the destination queue do not allow S3 to publish notifications from this bucket"
+)
+TOPIC_REFUSED = (
+    "Permissions on the destination topic do not allow S3 to publish notifications from this bucket"
+)
+
+
+def _refused(s3, bucket: str, config: dict) -> dict:
+    with pytest.raises(s3.exceptions.ClientError) as info:
+        s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration=config)
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    error = info.value.response["Error"]
+    assert (error["Code"], error["Message"]) == ("InvalidArgument", UNVALIDATED)
+    stored = s3.get_bucket_notification_configuration(Bucket=bucket)
+    assert not {"QueueConfigurations", "TopicConfigurations", "LambdaFunctionConfigurations"} & set(
+        stored
+    )
+    return error
+
+
+def _queue_config(arn: str) -> dict:
+    return {"QueueConfigurations": [{"QueueArn": arn, "Events": ["s3:ObjectCreated:*"]}]}
+
+
+def test_queue_without_a_policy_is_refused_and_gets_no_test_event(s3, sqs, bucket, queue):
+    url, arn = queue
+    error = _refused(s3, bucket, _queue_config(arn))
+    assert (error["ArgumentName1"], error["ArgumentValue1"]) == (arn, QUEUE_REFUSED)
+    assert _messages(sqs, url, 1, timeout=2.0) == []
+
+
+def test_queue_policy_for_another_bucket_is_refused(s3, sqs, bucket, queue):
+    url, arn = queue
+    policy = s3_may_send(f"{bucket}-other", arn)
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": policy})
+    error = _refused(s3, bucket, _queue_config(arn))
+    assert (error["ArgumentName1"], error["ArgumentValue1"]) == (arn, QUEUE_REFUSED)
+
+
+def test_queue_policy_for_another_account_is_refused(s3, sqs, bucket, queue):
+    url, arn = queue
+    policy = json.loads(s3_may_send(bucket, arn))
+    policy["Statement"][0]["Condition"]["StringEquals"]["aws:SourceAccount"] = "111122223333"
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(policy)})
+    error = _refused(s3, bucket, _queue_config(arn))
+    assert error["ArgumentValue1"] == QUEUE_REFUSED
+
+
+def test_missing_queue_is_refused(s3, bucket, queue):
+    _, arn = queue
+    missing = arn.rsplit(":", 1)[0] + ":" + unique("gone")
+    error = _refused(s3, bucket, _queue_config(missing))
+    assert (error["ArgumentName1"], error["ArgumentValue1"]) == (
+        missing,
+        "The destination queue does not exist",
+    )
+
+
+def test_queue_with_the_documented_policy_is_accepted(s3, sqs, bucket, queue):
+    url, arn = queue
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": s3_may_send(bucket, arn)})
+    s3.put_bucket_notification_configuration(
+        Bucket=bucket, NotificationConfiguration=_queue_config(arn)
+    )
+    [doc] = _messages(sqs, url, 1)
+    assert doc["Event"] == "s3:TestEvent"
+
+
+def test_every_refused_destination_is_named(s3, sqs, bucket, queue):
+    _, allowed_arn = queue
+    sqs.set_queue_attributes(
+        QueueUrl=queue[0], Attributes={"Policy": s3_may_send(bucket, allowed_arn)}
+    )
+    bare_url = sqs.create_queue(QueueName=unique("bare"))["QueueUrl"]
+    bare = sqs.get_queue_attributes(QueueUrl=bare_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    missing = bare.rsplit(":", 1)[0] + ":" + unique("gone")
+    config = {
+        "QueueConfigurations": [
+            {"QueueArn": arn, "Events": ["s3:ObjectCreated:*"]}
+            for arn in (allowed_arn, bare, missing)
+        ]
+    }
+    error = _refused(s3, bucket, config)
+    assert (error["ArgumentName1"], error["ArgumentValue1"]) == (bare, QUEUE_REFUSED)
+    assert (error["ArgumentName2"], error["ArgumentValue2"]) == (
+        missing,
+        "The destination queue does not exist",
+    )
+    assert "ArgumentName3" not in error
+
+
+def test_queue_policy_removed_later_stops_delivery(s3, sqs, bucket, queue):
+    url, arn = queue
+    _configure(s3, sqs, bucket, queue, ["s3:ObjectCreated:*"])
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": ""})
+    s3.put_object(Bucket=bucket, Key="dropped", Body=b"x")
+    assert _events(sqs, url, 0) == []
+
+
+def test_topic_with_its_default_policy_is_refused(s3, client_factory, bucket):
+    sns = client_factory("sns")
+    topic = sns.create_topic(Name=unique("topic"))["TopicArn"]
+    config = {"TopicConfigurations": [{"TopicArn": topic, "Events": ["s3:ObjectCreated:*"]}]}
+    error = _refused(s3, bucket, config)
+    assert (error["ArgumentName1"], error["ArgumentValue1"]) == (topic, TOPIC_REFUSED)
+    sns.set_topic_attributes(
+        TopicArn=topic, AttributeName="Policy", AttributeValue=s3_may_publish(bucket, topic)
+    )
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration=config)
+    [stored] = s3.get_bucket_notification_configuration(Bucket=bucket)["TopicConfigurations"]
+    assert stored["TopicArn"] == topic
+
+
+def test_missing_topic_is_refused(s3, client_factory, bucket):
+    sns = client_factory("sns")
+    topic = sns.create_topic(Name=unique("topic"))["TopicArn"]
+    sns.delete_topic(TopicArn=topic)
+    config = {"TopicConfigurations": [{"TopicArn": topic, "Events": ["s3:ObjectCreated:*"]}]}
+    error = _refused(s3, bucket, config)
+    assert (error["ArgumentName1"], error["ArgumentValue1"]) == (
+        topic,
+        "The destination topic does not exist",
+    )
+
+
+def test_function_without_a_permission_for_s3_is_refused(client_factory, s3, bucket):
+    lam = client_factory("lambda")
+    fn = lam.create_function(
+        FunctionName=unique("fn"),
+        Runtime="python3.12",
+        Role=ROLE,
+        Handler="app.handler",
+        Code={"ZipFile": _zip(WRITER)},
+    )["FunctionArn"]
+    config = {
+        "LambdaFunctionConfigurations": [
+            {"LambdaFunctionArn": fn, "Events": ["s3:ObjectCreated:*"]}
+        ]
+    }
+    error = _refused(s3, bucket, config)
+    assert (error["ArgumentName1"], error["ArgumentValue1"]) == (
+        fn,
+        f"Not authorized to invoke function [{fn}]",
+    )
+    lam.add_permission(
+        FunctionName=fn,
+        StatementId="other-bucket",
+        Action="lambda:InvokeFunction",
+        Principal="s3.amazonaws.com",
+        SourceArn=f"arn:aws:s3:::{bucket}-other",
+    )
+    assert _refused(s3, bucket, config)["ArgumentName1"] == fn
+    lam.add_permission(
+        FunctionName=fn,
+        StatementId="this-bucket",
+        Action="lambda:InvokeFunction",
+        Principal="s3.amazonaws.com",
+        SourceArn=f"arn:aws:s3:::{bucket}",
+        SourceAccount=fn.split(":")[4],
+    )
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration=config)
+    [stored] = s3.get_bucket_notification_configuration(Bucket=bucket)[
+        "LambdaFunctionConfigurations"
+    ]
+    assert stored["LambdaFunctionArn"] == fn

@@ -131,6 +131,18 @@ def test_s3_notification_carries_the_writers_trace_header(client_factory, sqs, q
     arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
     ]
+    # As on AWS, S3 delivers only to a queue whose policy lets it send for this bucket.
+    allow_s3 = {
+        "Effect": "Allow",
+        "Principal": {"Service": "s3.amazonaws.com"},
+        "Action": "sqs:SendMessage",
+        "Resource": arn,
+        "Condition": {"ArnEquals": {"aws:SourceArn": f"arn:aws:s3:::{bucket}"}},
+    }
+    sqs.set_queue_attributes(
+        QueueUrl=queue,
+        Attributes={"Policy": json.dumps({"Version": "2012-10-17", "Statement": [allow_s3]})},
+    )
     s3.put_bucket_notification_configuration(
         Bucket=bucket,
         NotificationConfiguration={

@@ -106,8 +106,10 @@ class BucketConfigOperations(S3Base):
     def put_bucket_notification_configuration(
         self, ctx: RequestContext, p: dict[str, Any]
     ) -> dict[str, Any]:
-        self.bucket(p["Bucket"])
+        bucket = self.bucket(p["Bucket"])
         config = checked_notification_config(p.get("NotificationConfiguration") or {})
+        # S3 stores nothing, and sends no test event, unless every destination accepts it.
+        notifications.check_destinations(self, ctx, bucket, config)
         self._put_config(p["Bucket"], "Notification", config)
         notifications.test_event(self, ctx, self.bucket(p["Bucket"]))
         return {}

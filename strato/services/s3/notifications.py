@@ -192,12 +192,83 @@ def test_event(s3: Any, ctx: RequestContext, bucket: dict[str, Any]) -> None:
             log.warning("S3 test event to %s dropped: %s", arn, err.message)
 
 
+_UNVALIDATED = "Unable to validate the following destination configurations"
+_PRINCIPAL = "s3.amazonaws.com"
+
+
+def check_destinations(
+    s3: Any, ctx: RequestContext, bucket: dict[str, Any], config: dict[str, Any]
+) -> None:
+    """S3's InvalidArgument, one ArgumentName/ArgumentValue pair per destination that is missing
+    or whose policy does not let S3 deliver this bucket's notifications to it."""
+    arns = [item[member] for field, member in _TARGETS.items() for item in config.get(field) or []]
+    fields: dict[str, str] = {}
+    for arn in dict.fromkeys(arns):
+        reason = _refusal(s3.platform, ctx, bucket, arn)
+        if reason is not None:
+            n = len(fields) // 2 + 1
+            fields[f"ArgumentName{n}"] = arn
+            fields[f"ArgumentValue{n}"] = reason
+    if fields:
+        raise ServiceError("InvalidArgument", _UNVALIDATED, 400, **fields)
+
+
+def _refusal(platform: Any, ctx: RequestContext, bucket: dict[str, Any], arn: str) -> str | None:
+    """Why S3 may not deliver to `arn`, in S3's words, or None when it may."""
+    parts = arn.split(":")
+    if len(parts) < 6:
+        return "The ARN is not well formed"
+    service, region, account = parts[2], parts[3], parts[4]
+    source_arn = f"arn:aws:s3:::{bucket['Name']}"
+    source_account = bucket.get("Account", ctx.account_id)
+    if service == "sqs":
+        try:
+            allowed = platform.provider("sqs").service_may_send(
+                account, region, arn, _PRINCIPAL, source_arn, source_account
+            )
+        except ServiceError:
+            return "The destination queue does not exist"
+        if not allowed:
+            return (
+                "Permissions on the destination queue do not allow S3 to publish notifications "
+                "from this bucket"
+            )
+    elif service == "sns":
+        try:
+            allowed = platform.provider("sns").service_may_publish(
+                account, region, arn, _PRINCIPAL, source_arn, source_account
+            )
+        except ServiceError:
+            return "The destination topic does not exist"
+        if not allowed:
+            return (
+                "Permissions on the destination topic do not allow S3 to publish notifications "
+                "from this bucket"
+            )
+    elif service == "lambda":
+        from ..lambda_ import records as lambda_records
+
+        target = lambda_records.parse_function_arn(arn)
+        lam = platform.provider("lambda")
+        if target is None or not lam.store.get(
+            lambda_records.FUNCTIONS, lambda_records.function_key(*target[:3])
+        ):
+            return "The destination Lambda does not exist"
+        if not lam.allows(*target, None, _PRINCIPAL, source_arn, source_account):
+            return f"Not authorized to invoke function [{arn}]"
+    return None
+
+
 def _deliver(
     platform: Any, ctx: RequestContext, bucket: dict[str, Any], arn: str, body: str
 ) -> None:
     parts = arn.split(":")
     service, region, account = parts[2], parts[3], parts[4]
     source_arn = f"arn:aws:s3:::{bucket['Name']}"
+    # A policy changed after the configuration was stored still stops delivery, as on AWS.
+    if service in ("sqs", "sns") and _refusal(platform, ctx, bucket, arn) is not None:
+        log.warning("S3 notification to %s dropped: %s may not send to it", arn, _PRINCIPAL)
+        return
     if service == "sqs":
         # The writer's trace header rides along, so a function fed by the queue knows its chain.
         platform.provider("sqs").send_internal(

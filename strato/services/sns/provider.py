@@ -2,7 +2,9 @@
 
 Other parts of Strato publish without HTTP through `publish_internal(account, region,
 topic, message, subject=None, attributes=None, group_id=None, dedup_id=None) -> message_id`
-(`topic`: ARN or name), and Lambda's destinations through `deliver_lambda_destination` /
+(`topic`: ARN or name), ask `service_may_publish(account, region, topic, service_principal,
+source_arn=None, source_account=None)` before publishing on a resource's behalf, and
+Lambda's destinations go through `deliver_lambda_destination` /
 `deliver_lambda_dead_letter`. Strato's own routes: GET/DELETE /_strato/outbox (captured
 email), and the SubscribeURL / UnsubscribeURL links under /_strato/sns/.
 """
@@ -15,11 +17,13 @@ from .links import LinkOperations
 from .outbox import OutboxOperations
 from .publishing import PublishOperations
 from .subscriptions import SubscriptionOperations
+from .topic_access import TopicAccessOperations
 from .topics import TopicOperations
 
 
 class SnsProvider(
     TopicOperations,
+    TopicAccessOperations,
     SubscriptionOperations,
     PublishOperations,
     DeliveryOperations,

@@ -67,6 +67,42 @@ def evaluate(statements: list[dict[str, Any]], request: Request) -> str:
     return decision
 
 
+def decide(document: str | None, request: Request) -> str:
+    """ALLOW, DENY or NOT_APPLICABLE from a stored resource policy; a missing or broken
+    policy grants nothing."""
+    if not document:
+        return NOT_APPLICABLE
+    try:
+        statements = parse(document)
+    except MalformedPolicy:
+        return NOT_APPLICABLE
+    return evaluate(statements, request)
+
+
+def service_request(
+    service_principal: str,
+    action: str,
+    resource: str,
+    source_arn: str | None = None,
+    source_account: str | None = None,
+) -> Request:
+    """What a resource policy is asked when an AWS service (e.g. "s3.amazonaws.com") acts on
+    behalf of `source_arn` (a bucket, a topic) owned by `source_account`."""
+    context = {}
+    if source_arn:
+        context["aws:SourceArn"] = source_arn
+    if source_account:
+        context["aws:SourceAccount"] = source_account
+    return Request(
+        principal_arn="*",
+        account_id=source_account or "",
+        action=action,
+        resource=resource,
+        context=context,
+        service_principal=service_principal,
+    )
+
+
 def _as_list(value: Any) -> list:
     if value is None:
         return []

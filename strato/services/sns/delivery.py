@@ -22,7 +22,7 @@ import uuid
 from typing import Any
 
 from ...auth import RequestContext
-from ...auth.policy import ALLOW, MalformedPolicy, Request, evaluate, parse
+from ...auth.policy import ALLOW, decide, service_request
 from ...events import DeliveryFailed, RetryPolicy
 from . import envelope, filter_policy, records
 from .base import SnsBase
@@ -260,22 +260,11 @@ def _passes_filter(message: dict[str, Any], sub: dict[str, Any]) -> bool:
 
 def _queue_allows(policy_text: str | None, queue_arn: str, topic_arn: str) -> bool:
     """As AWS: SNS may send only where the queue's policy allows sns.amazonaws.com (or *)."""
-    if not policy_text:
-        return False
-    try:
-        statements = parse(policy_text)
-    except MalformedPolicy:
-        return False
     topic_account = topic_arn.split(":")[4]
-    request = Request(
-        principal_arn="*",
-        account_id=topic_account,
-        action="sqs:SendMessage",
-        resource=queue_arn,
-        context={"aws:SourceArn": topic_arn, "aws:SourceAccount": topic_account},
-        service_principal="sns.amazonaws.com",
+    request = service_request(
+        "sns.amazonaws.com", "sqs:SendMessage", queue_arn, topic_arn, topic_account
     )
-    return evaluate(statements, request) == ALLOW
+    return decide(policy_text, request) == ALLOW
 
 
 def _text_for(message: dict[str, Any], sub: dict[str, Any]) -> str:

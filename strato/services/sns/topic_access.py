@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...auth.policy import ALLOW, MalformedPolicy, Request, evaluate, parse
+from ...auth.policy import ALLOW, decide, service_request
 from ...protocol import ServiceError
 from . import records
 from .base import SnsBase
@@ -24,24 +24,7 @@ class TopicAccessOperations(SnsBase):
         record = self.store.get(records.TOPICS, records.topic_key(*parsed))
         if not record:
             raise ServiceError("NotFound", "Topic does not exist", 404)
-        policy_text = (record.get("Attributes") or {}).get("Policy")
-        if not policy_text:
-            return False
-        try:
-            statements = parse(policy_text)
-        except MalformedPolicy:
-            return False
-        context = {}
-        if source_arn:
-            context["aws:SourceArn"] = source_arn
-        if source_account:
-            context["aws:SourceAccount"] = source_account
-        request = Request(
-            principal_arn="*",
-            account_id=source_account or "",
-            action="sns:Publish",
-            resource=records.topic_arn(*parsed),
-            context=context,
-            service_principal=service_principal,
+        request = service_request(
+            service_principal, "sns:Publish", records.topic_arn(*parsed), source_arn, source_account
         )
-        return evaluate(statements, request) == ALLOW
+        return decide((record.get("Attributes") or {}).get("Policy"), request) == ALLOW

@@ -10,7 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from ...auth import RequestContext
-from ...auth.policy import ALLOW, DENY, MalformedPolicy, Request, evaluate, parse
+from ...auth.policy import (
+    ALLOW,
+    DENY,
+    Request,
+    decide,
+    service_request,
+)
 from ...protocol import ServiceError
 from . import records
 from .base import QueueId, SqsBase
@@ -54,14 +60,7 @@ def access_denied(principal: str, action: str, queue_arn: str) -> ServiceError:
 
 def queue_policy_decision(queue: dict[str, Any], request: Request) -> str:
     """ALLOW, DENY or NOT_APPLICABLE from the queue's policy (a broken policy grants nothing)."""
-    document = queue["Attributes"].get("Policy")
-    if not document:
-        return "NotApplicable"
-    try:
-        statements = parse(document)
-    except MalformedPolicy:
-        return "NotApplicable"
-    return evaluate(statements, request)
+    return decide(queue["Attributes"].get("Policy"), request)
 
 
 class QueueAccess(SqsBase):
@@ -120,18 +119,12 @@ class QueueAccess(SqsBase):
         it on behalf of `source_arn`? Raises QueueDoesNotExist."""
         qid = self.queue_id(account, region, queue)
         record = self.queue_record(qid)
-        context = {}
-        if source_arn:
-            context["aws:SourceArn"] = source_arn
-        if source_account:
-            context["aws:SourceAccount"] = source_account
-        request = Request(
-            principal_arn="*",
-            account_id=source_account or "",
-            action="sqs:SendMessage",
-            resource=records.queue_arn(*qid),
-            context=context,
-            service_principal=service_principal,
+        request = service_request(
+            service_principal,
+            "sqs:SendMessage",
+            records.queue_arn(*qid),
+            source_arn,
+            source_account,
         )
         return queue_policy_decision(record, request) == ALLOW
 

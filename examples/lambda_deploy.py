@@ -19,16 +19,6 @@ from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
 BASIC_EXECUTION = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
-TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "lambda.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-        }
-    ],
-}
 
 
 def ensure_bucket(s3, bucket: str, *, versioned: bool = False) -> None:
@@ -51,33 +41,28 @@ def ensure_bucket(s3, bucket: str, *, versioned: bool = False) -> None:
 
 
 def execution_role(session, role_name: str, statements: list[dict]) -> str:
-    """The role the function runs as, created with IAM if it is missing.
+    """The role a function runs as (basic execution plus `statements`), created if missing."""
+    return service_role(
+        session, role_name, statements, "lambda.amazonaws.com", managed=(BASIC_EXECUTION,)
+    )
 
-    Strato does not host IAM yet and does not check roles; there a placeholder ARN stands in.
-    """
-    iam = session.client("iam")
+
+def ensure_table(ddb, table: str, key: str) -> str:
+    """An on-demand table with string hash key `key`, created unless it exists: its ARN."""
     try:
-        try:
-            return iam.get_role(RoleName=role_name)["Role"]["Arn"]
-        except iam.exceptions.NoSuchEntityException:
-            pass
-        arn = iam.create_role(RoleName=role_name, AssumeRolePolicyDocument=json.dumps(TRUST))[
-            "Role"
-        ]["Arn"]
-    except (ClientError, BotoCoreError, ResponseParserError) as e:
-        if not os.environ.get("AWS_ENDPOINT_URL"):
-            raise
-        print(f"IAM is not available at {os.environ['AWS_ENDPOINT_URL']} ({type(e).__name__});")
-        print("  using a placeholder role ARN (Strato does not check execution roles yet)")
-        return f"arn:aws:iam::000000000000:role/{role_name}"
-    iam.attach_role_policy(RoleName=role_name, PolicyArn=BASIC_EXECUTION)
-    if statements:  # IAM refuses a policy without statements
-        iam.put_role_policy(
-            RoleName=role_name,
-            PolicyName="access",
-            PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": statements}),
-        )
-    print(f"created role {arn}")
+        arn = ddb.describe_table(TableName=table)["Table"]["TableArn"]
+        print(f"table {table} already exists")
+        return arn
+    except ddb.exceptions.ResourceNotFoundException:
+        pass
+    arn = ddb.create_table(
+        TableName=table,
+        AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": key, "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+    )["TableDescription"]["TableArn"]
+    ddb.get_waiter("table_exists").wait(TableName=table)
+    print(f"created table {table}")
     return arn
 
 
@@ -145,10 +130,16 @@ def allow_invoke(lam, name: str, sid: str, principal: str, source_arn: str) -> N
 def state_machine_role(
     session, role_name: str, statements: list[dict], service: str = "states.amazonaws.com"
 ) -> str:
-    """The role a state machine (or another `service`) runs as, created with IAM if missing.
+    """The role a state machine (or another `service`) runs as, created if missing."""
+    return service_role(session, role_name, statements, service)
 
-    As with execution_role, a placeholder ARN stands in where IAM is not hosted.
-    """
+
+def service_role(
+    session, role_name: str, statements: list[dict], service: str, managed: tuple = ()
+) -> str:
+    """A role `service` may assume, with `managed` policies and `statements`, created with
+    IAM if it is missing. Strato does not host IAM yet and does not check roles; there a
+    placeholder ARN stands in."""
     trust = {
         "Version": "2012-10-17",
         "Statement": [
@@ -168,9 +159,11 @@ def state_machine_role(
         if not os.environ.get("AWS_ENDPOINT_URL"):
             raise
         print(f"IAM is not available at {os.environ['AWS_ENDPOINT_URL']} ({type(e).__name__});")
-        print("  using a placeholder role ARN (Strato does not check service roles yet)")
+        print("  using a placeholder role ARN (Strato does not check roles yet)")
         return f"arn:aws:iam::000000000000:role/{role_name}"
-    if statements:
+    for policy_arn in managed:
+        iam.attach_role_policy(RoleName=role_name, PolicyArn=policy_arn)
+    if statements:  # IAM refuses a policy without statements
         iam.put_role_policy(
             RoleName=role_name,
             PolicyName="access",

@@ -25,29 +25,11 @@ from lambda_deploy import (  # noqa: E402
     asl_definition,
     deploy_function,
     deploy_state_machine,
+    ensure_table,
     execution_role,
     folder_zip,
     state_machine_role,
 )
-
-
-def ensure_table(ddb, table: str) -> str:
-    """The Accounts table, keyed by PK."""
-    try:
-        arn = ddb.describe_table(TableName=table)["Table"]["TableArn"]
-        print(f"table {table} already exists")
-        return arn
-    except ddb.exceptions.ResourceNotFoundException:
-        pass
-    arn = ddb.create_table(
-        TableName=table,
-        AttributeDefinitions=[{"AttributeName": "PK", "AttributeType": "S"}],
-        KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"}],
-        BillingMode="PAY_PER_REQUEST",
-    )["TableDescription"]["TableArn"]
-    ddb.get_waiter("table_exists").wait(TableName=table)
-    print(f"created table {table}")
-    return arn
 
 
 def main() -> None:
@@ -59,7 +41,7 @@ def main() -> None:
     lam, sqs, sns = (session.client(s) for s in ("lambda", "sqs", "sns"))
 
     table = f"{args.name}-accounts"
-    table_arn = ensure_table(session.client("dynamodb"), table)
+    table_arn = ensure_table(session.client("dynamodb"), table, "PK")
     queue_url = sqs.create_queue(QueueName=f"{args.name}-home-insurance-interests")["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
         "Attributes"

@@ -26,30 +26,12 @@ sys.path.insert(0, os.path.dirname(HERE))
 from lambda_deploy import (  # noqa: E402
     allow_invoke,
     deploy_function,
+    ensure_table,
     execution_role,
     folder_zip,
 )
 
 DETAIL_TYPE = "ECS Task State Change"
-
-
-def ensure_table(ddb, table: str) -> str:
-    """The task-to-subscription table, keyed by task id."""
-    try:
-        arn = ddb.describe_table(TableName=table)["Table"]["TableArn"]
-        print(f"table {table} already exists")
-        return arn
-    except ddb.exceptions.ResourceNotFoundException:
-        pass
-    arn = ddb.create_table(
-        TableName=table,
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        BillingMode="PAY_PER_REQUEST",
-    )["TableDescription"]["TableArn"]
-    ddb.get_waiter("table_exists").wait(TableName=table)
-    print(f"created table {table}")
-    return arn
 
 
 def task_rule(events, name: str, source: str, status: str, function_arn: str) -> str:
@@ -78,7 +60,7 @@ def main() -> None:
     topic_arn = session.client("sns").create_topic(Name=f"{args.name}-topic")["TopicArn"]
     print(f"topic {topic_arn}")
     table = f"{args.name}-sqs-container-mapping"
-    table_arn = ensure_table(session.client("dynamodb"), table)
+    table_arn = ensure_table(session.client("dynamodb"), table, "id")
 
     role = args.role_arn or execution_role(
         session,

@@ -8,6 +8,10 @@ import json
 import time
 import uuid
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from botocore.exceptions import ClientError
 
 ROLE = "arn:aws:iam::000000000000:role/lambda-role"
 
@@ -135,3 +139,26 @@ def receive_all(sqs, url: str, want: int, timeout: float = 30.0) -> list[dict]:
             got.append(msg)
             sqs.delete_message(QueueUrl=url, ReceiptHandle=msg["ReceiptHandle"])
     return got
+
+
+@contextmanager
+def stream_setup(lam, ddb, bucket: str) -> Iterator[tuple[str, str, str, list[str]]]:
+    """(function, table, stream ARN, mapping UUIDs to delete); all removed afterwards."""
+    name = create_function(lam, STREAM_HANDLER, bucket)
+    table, stream_arn = create_stream_table(ddb)
+    created: list[str] = []
+    try:
+        yield name, table, stream_arn, created
+    finally:
+        for mapping_id in created:
+            try:
+                lam.delete_event_source_mapping(UUID=mapping_id)
+            except ClientError:
+                pass
+        lam.delete_function(FunctionName=name)
+        ddb.delete_table(TableName=table)
+
+
+def pks(event) -> list[str]:
+    """The partition keys of a stream event's records, in order."""
+    return [r["dynamodb"]["Keys"]["pk"]["S"] for r in event["Records"]]

@@ -10,15 +10,14 @@ import uuid
 import boto3
 import pytest
 from botocore.config import Config
-from botocore.exceptions import ClientError
 from esm_helpers import (
     SQS_HANDLER,
-    STREAM_HANDLER,
     create_function,
     create_queue,
-    create_stream_table,
     invocations,
+    pks,
     receive_all,
+    stream_setup,
     wait,
 )
 
@@ -76,22 +75,8 @@ def bucket(s3):
 
 @pytest.fixture
 def env(lam, ddb, bucket):
-    """(function, table, stream ARN, mapping UUIDs to delete)."""
-    name = create_function(lam, STREAM_HANDLER, bucket)
-    table, stream_arn = create_stream_table(ddb)
-    created: list[str] = []
-    yield name, table, stream_arn, created
-    for mapping_id in created:
-        try:
-            lam.delete_event_source_mapping(UUID=mapping_id)
-        except ClientError:
-            pass
-    lam.delete_function(FunctionName=name)
-    ddb.delete_table(TableName=table)
-
-
-def _pks(event) -> list[str]:
-    return [r["dynamodb"]["Keys"]["pk"]["S"] for r in event["Records"]]
+    with stream_setup(lam, ddb, bucket) as made:
+        yield made
 
 
 def _map(lam, created, **kwargs) -> dict:
@@ -121,7 +106,7 @@ def test_retries_then_on_failure_to_sqs(server, client, lam, ddb, sqs, s3, bucke
     record = json.loads(messages[0]["Body"])
     attempts = invocations(s3, bucket)
     assert len(attempts) == 3  # the first try and two retries
-    assert all(_pks(e) == ["poison"] for e in attempts)
+    assert all(pks(e) == ["poison"] for e in attempts)
     seq = attempts[0]["Records"][0]["dynamodb"]["SequenceNumber"]
     assert record["version"] == "1.0"
     assert record["timestamp"].endswith("Z")
@@ -147,7 +132,7 @@ def test_retries_then_on_failure_to_sqs(server, client, lam, ddb, sqs, s3, bucke
     assert info["approximateArrivalOfFirstRecord"].endswith("Z")
     # The shard moved on past the discarded record.
     ddb.put_item(TableName=table, Item={"pk": {"S": "next"}})
-    assert wait(lambda: _pks(invocations(s3, bucket)[-1]) == ["next"])
+    assert wait(lambda: pks(invocations(s3, bucket)[-1]) == ["next"])
 
 
 def ddb_shard(client, stream_arn: str) -> str:
@@ -201,7 +186,7 @@ def test_record_age_exceeded_goes_to_sns(server, client, lam, ddb, sqs, s3, buck
     assert record["DDBStreamBatchInfo"]["batchSize"] == 1
     assert record["DDBStreamBatchInfo"]["streamArn"] == stream_arn
     ddb.put_item(TableName=table, Item={"pk": {"S": "fresh"}})
-    assert wait(lambda: _pks(invocations(s3, bucket)[-1]) == ["fresh"])
+    assert wait(lambda: pks(invocations(s3, bucket)[-1]) == ["fresh"])
 
 
 def test_batching_window_gathers_until_it_closes(server, lam, sqs, s3, bucket):

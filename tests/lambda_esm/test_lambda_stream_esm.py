@@ -9,12 +9,11 @@ import time
 import pytest
 from botocore.exceptions import ClientError
 from esm_helpers import (
-    STREAM_HANDLER,
-    create_function,
     create_queue,
-    create_stream_table,
     invocations,
+    pks,
     receive_all,
+    stream_setup,
     wait,
 )
 
@@ -36,26 +35,12 @@ def sqs(client_factory):
 
 @pytest.fixture
 def env(lam, ddb, bucket):
-    """(function, table, stream ARN, mapping UUIDs to delete)."""
-    name = create_function(lam, STREAM_HANDLER, bucket)
-    table, stream_arn = create_stream_table(ddb)
-    created: list[str] = []
-    yield name, table, stream_arn, created
-    for mapping_id in created:
-        try:
-            lam.delete_event_source_mapping(UUID=mapping_id)
-        except ClientError:
-            pass
-    lam.delete_function(FunctionName=name)
-    ddb.delete_table(TableName=table)
+    with stream_setup(lam, ddb, bucket) as made:
+        yield made
 
 
 def _records(s3, bucket) -> list[dict]:
     return [r for event in invocations(s3, bucket) for r in event["Records"]]
-
-
-def _pks(event) -> list[str]:
-    return [r["dynamodb"]["Keys"]["pk"]["S"] for r in event["Records"]]
 
 
 def _map(lam, created, **kwargs) -> dict:
@@ -129,7 +114,7 @@ def test_batch_size(lam, ddb, s3, bucket, env):
     )
     events = wait(lambda: len(_records(s3, bucket)) >= 7 and invocations(s3, bucket))
     assert [len(e["Records"]) for e in events] == [3, 3, 1]
-    assert [pk for e in events for pk in _pks(e)] == [f"k{i}" for i in range(7)]
+    assert [pk for e in events for pk in pks(e)] == [f"k{i}" for i in range(7)]
 
 
 def test_latest_skips_what_is_already_there(lam, ddb, s3, bucket, env):
@@ -201,7 +186,7 @@ def test_bisect_isolates_the_failing_record(lam, ddb, sqs, s3, bucket, env):
     info = json.loads(messages[0]["Body"])["DDBStreamBatchInfo"]
     assert info["batchSize"] == 1
     events = wait(lambda: len(invocations(s3, bucket)) >= 5 and invocations(s3, bucket))
-    assert [_pks(e) for e in events] == [["a", "b", "c", "d"], ["a", "b"], ["c", "d"], ["c"], ["d"]]
+    assert [pks(e) for e in events] == [["a", "b", "c", "d"], ["a", "b"], ["c", "d"], ["c"], ["d"]]
     assert info["startSequenceNumber"] == events[3]["Records"][0]["dynamodb"]["SequenceNumber"]
 
 
@@ -226,7 +211,7 @@ def test_report_batch_item_failures_restarts_at_lowest_failure(lam, ddb, s3, buc
     # b and d fail the first time they are seen; processing restarts at the lowest failure,
     # and `a`, which succeeded, is not delivered again.
     events = invocations(s3, bucket)
-    assert [_pks(e) for e in events] == [["a", "b", "c", "d"], ["b", "c", "d"]]
+    assert [pks(e) for e in events] == [["a", "b", "c", "d"], ["b", "c", "d"]]
 
 
 def test_filter_criteria(lam, ddb, s3, bucket, env):
@@ -294,4 +279,4 @@ def test_disable_pauses_and_enable_resumes_without_loss(lam, ddb, s3, bucket, en
     lam.update_event_source_mapping(UUID=out["UUID"], Enabled=True)
     assert wait(lambda: len(_records(s3, bucket)) >= 3)
     events = invocations(s3, bucket)
-    assert [_pks(e) for e in events] == [["one"], ["two", "three"]]
+    assert [pks(e) for e in events] == [["one"], ["two", "three"]]

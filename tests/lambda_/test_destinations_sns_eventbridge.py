@@ -9,6 +9,7 @@ import time
 import uuid
 
 import pytest
+from resource_policies import sns_may_send
 
 ACCOUNT = "000000000000"
 REGION = "us-east-1"
@@ -60,22 +61,7 @@ def test_on_success_to_an_sns_topic(lam, sqs, client_factory, create_function, q
     topic = sns.create_topic(Name=unique("results"))["TopicArn"]
     sqs.set_queue_attributes(
         QueueUrl=url,
-        Attributes={
-            "Policy": json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "sns.amazonaws.com"},
-                            "Action": "sqs:SendMessage",
-                            "Resource": queue_arn,
-                            "Condition": {"ArnEquals": {"aws:SourceArn": topic}},
-                        }
-                    ],
-                }
-            )
-        },
+        Attributes={"Policy": sns_may_send(topic, queue_arn)},
     )
     sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
     name = create_function({"app.py": WORKER})

@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import boto3
 import pytest
 from botocore.config import Config
+from resource_policies import sns_may_send
 
 from strato_server import StratoProcess
 
@@ -150,22 +151,7 @@ def test_http_delivery_dead_letters_after_its_delivery_policy(server, endpoint):
     dlq_url, dlq_arn = _queue(sqs, "hopeless-dlq")
     sqs.set_queue_attributes(
         QueueUrl=dlq_url,
-        Attributes={
-            "Policy": json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "sns.amazonaws.com"},
-                            "Action": "sqs:SendMessage",
-                            "Resource": dlq_arn,
-                            "Condition": {"ArnEquals": {"aws:SourceArn": topic}},
-                        }
-                    ],
-                }
-            )
-        },
+        Attributes={"Policy": sns_may_send(topic, dlq_arn)},
     )
     policy = {"healthyRetryPolicy": {"numRetries": 2, "minDelayTarget": 5, "maxDelayTarget": 5}}
     sub = _confirmed_http_subscription(

@@ -7,6 +7,7 @@ import json
 import zipfile
 
 import pytest
+from resource_policies import s3_may
 
 from s3_helpers import raises_s3, status_of
 
@@ -267,18 +268,6 @@ def test_versioning_rejects_unknown_status(s3, bucket):
 
 
 # -- notifications -----------------------------------------------------------------------
-def _lets_s3(service_action: str, resource: str, bucket: str) -> str:
-    """The resource policy AWS's documentation shows for S3 event notifications."""
-    statement = {
-        "Effect": "Allow",
-        "Principal": {"Service": "s3.amazonaws.com"},
-        "Action": service_action,
-        "Resource": resource,
-        "Condition": {"ArnLike": {"aws:SourceArn": f"arn:aws:s3:*:*:{bucket}"}},
-    }
-    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
-
-
 @pytest.fixture
 def destinations(client_factory, bucket, unique_name):
     """A queue, a topic and a function that let S3 deliver `bucket`'s notifications."""
@@ -288,13 +277,13 @@ def destinations(client_factory, bucket, unique_name):
         "QueueArn"
     ]
     sqs.set_queue_attributes(
-        QueueUrl=url, Attributes={"Policy": _lets_s3("SQS:SendMessage", queue, bucket)}
+        QueueUrl=url, Attributes={"Policy": s3_may("SQS:SendMessage", queue, bucket)}
     )
     topic = sns.create_topic(Name=unique_name("deletes"))["TopicArn"]
     sns.set_topic_attributes(
         TopicArn=topic,
         AttributeName="Policy",
-        AttributeValue=_lets_s3("SNS:Publish", topic, bucket),
+        AttributeValue=s3_may("SNS:Publish", topic, bucket),
     )
     code = io.BytesIO()
     with zipfile.ZipFile(code, "w") as zf:

@@ -10,6 +10,7 @@ import uuid
 import zipfile
 
 import pytest
+from resource_policies import s3_may, service_may
 
 ROLE = "arn:aws:iam::000000000000:role/lambda-role"
 
@@ -55,51 +56,11 @@ def _events(sqs, url: str, want: int) -> list[dict]:
     return [d["Records"][0] for d in docs if "Records" in d]
 
 
-def s3_may_send(bucket: str, queue_arn: str) -> str:
-    """The queue policy AWS's documentation shows for S3 event notifications."""
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"Service": "s3.amazonaws.com"},
-                    "Action": "SQS:SendMessage",
-                    "Resource": queue_arn,
-                    "Condition": {
-                        "ArnLike": {"aws:SourceArn": f"arn:aws:s3:*:*:{bucket}"},
-                        "StringEquals": {"aws:SourceAccount": queue_arn.split(":")[4]},
-                    },
-                }
-            ],
-        }
-    )
-
-
-def s3_may_publish(bucket: str, topic_arn: str) -> str:
-    """The topic policy AWS's documentation shows for S3 event notifications."""
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"Service": "s3.amazonaws.com"},
-                    "Action": "SNS:Publish",
-                    "Resource": topic_arn,
-                    "Condition": {
-                        "ArnLike": {"aws:SourceArn": f"arn:aws:s3:*:*:{bucket}"},
-                        "StringEquals": {"aws:SourceAccount": topic_arn.split(":")[4]},
-                    },
-                }
-            ],
-        }
-    )
-
-
 def _configure(s3, sqs, bucket: str, queue, events: list[str], rules=None, cid="cfg") -> None:
     url, arn = queue
-    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": s3_may_send(bucket, arn)})
+    sqs.set_queue_attributes(
+        QueueUrl=url, Attributes={"Policy": s3_may("SQS:SendMessage", arn, bucket)}
+    )
     item = {"Id": cid, "QueueArn": arn, "Events": events}
     if rules:
         item["Filter"] = {"Key": {"FilterRules": rules}}
@@ -254,27 +215,13 @@ def test_topic_delivers_to_a_subscribed_queue(s3, sqs, client_factory, bucket, q
     topic = sns.create_topic(Name=unique("topic"))["TopicArn"]
     sqs.set_queue_attributes(
         QueueUrl=url,
-        Attributes={
-            "Policy": json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "sns.amazonaws.com"},
-                            "Action": "sqs:SendMessage",
-                            "Resource": arn,
-                        }
-                    ],
-                }
-            )
-        },
+        Attributes={"Policy": service_may("sns.amazonaws.com", "sqs:SendMessage", arn)},
     )
     sns.subscribe(
         TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"}
     )
     sns.set_topic_attributes(
-        TopicArn=topic, AttributeName="Policy", AttributeValue=s3_may_publish(bucket, topic)
+        TopicArn=topic, AttributeName="Policy", AttributeValue=s3_may("SNS:Publish", topic, bucket)
     )
     s3.put_bucket_notification_configuration(
         Bucket=bucket,
@@ -458,7 +405,7 @@ def test_queue_without_a_policy_is_refused_and_gets_no_test_event(s3, sqs, bucke
 
 def test_queue_policy_for_another_bucket_is_refused(s3, sqs, bucket, queue):
     url, arn = queue
-    policy = s3_may_send(f"{bucket}-other", arn)
+    policy = s3_may("SQS:SendMessage", arn, f"{bucket}-other")
     sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": policy})
     error = _refused(s3, bucket, _queue_config(arn))
     assert (error["ArgumentName1"], error["ArgumentValue1"]) == (arn, QUEUE_REFUSED)
@@ -466,7 +413,7 @@ def test_queue_policy_for_another_bucket_is_refused(s3, sqs, bucket, queue):
 
 def test_queue_policy_for_another_account_is_refused(s3, sqs, bucket, queue):
     url, arn = queue
-    policy = json.loads(s3_may_send(bucket, arn))
+    policy = json.loads(s3_may("SQS:SendMessage", arn, bucket))
     policy["Statement"][0]["Condition"]["StringEquals"]["aws:SourceAccount"] = "111122223333"
     sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(policy)})
     error = _refused(s3, bucket, _queue_config(arn))
@@ -485,7 +432,9 @@ def test_missing_queue_is_refused(s3, bucket, queue):
 
 def test_queue_with_the_documented_policy_is_accepted(s3, sqs, bucket, queue):
     url, arn = queue
-    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": s3_may_send(bucket, arn)})
+    sqs.set_queue_attributes(
+        QueueUrl=url, Attributes={"Policy": s3_may("SQS:SendMessage", arn, bucket)}
+    )
     s3.put_bucket_notification_configuration(
         Bucket=bucket, NotificationConfiguration=_queue_config(arn)
     )
@@ -496,7 +445,7 @@ def test_queue_with_the_documented_policy_is_accepted(s3, sqs, bucket, queue):
 def test_every_refused_destination_is_named(s3, sqs, bucket, queue):
     _, allowed_arn = queue
     sqs.set_queue_attributes(
-        QueueUrl=queue[0], Attributes={"Policy": s3_may_send(bucket, allowed_arn)}
+        QueueUrl=queue[0], Attributes={"Policy": s3_may("SQS:SendMessage", allowed_arn, bucket)}
     )
     bare_url = sqs.create_queue(QueueName=unique("bare"))["QueueUrl"]
     bare = sqs.get_queue_attributes(QueueUrl=bare_url, AttributeNames=["QueueArn"])["Attributes"][
@@ -533,7 +482,7 @@ def test_topic_with_its_default_policy_is_refused(s3, client_factory, bucket):
     error = _refused(s3, bucket, config)
     assert (error["ArgumentName1"], error["ArgumentValue1"]) == (topic, TOPIC_REFUSED)
     sns.set_topic_attributes(
-        TopicArn=topic, AttributeName="Policy", AttributeValue=s3_may_publish(bucket, topic)
+        TopicArn=topic, AttributeName="Policy", AttributeValue=s3_may("SNS:Publish", topic, bucket)
     )
     s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration=config)
     [stored] = s3.get_bucket_notification_configuration(Bucket=bucket)["TopicConfigurations"]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 
 import pytest
+from resource_policies import sns_may_send as allow_topic  # noqa: F401 - tests import it
 
 
 def unique(prefix: str = "t") -> str:
@@ -20,23 +20,6 @@ def sns(client_factory):
 @pytest.fixture(scope="session")
 def sqs(client_factory):
     return client_factory("sqs")
-
-
-def allow_topic(topic_arn: str, queue_arn: str) -> str:
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"Service": "sns.amazonaws.com"},
-                    "Action": "sqs:SendMessage",
-                    "Resource": queue_arn,
-                    "Condition": {"ArnEquals": {"aws:SourceArn": topic_arn}},
-                }
-            ],
-        }
-    )
 
 
 @pytest.fixture

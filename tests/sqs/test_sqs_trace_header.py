@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 from botocore.exceptions import ClientError
+from resource_policies import s3_may
 
 HEADER = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
 EXPLICIT = "Root=1-67891233-abcdef012345678912345678;Sampled=0;Lineage=a87bd80c:3"
@@ -132,16 +133,8 @@ def test_s3_notification_carries_the_writers_trace_header(client_factory, sqs, q
         "QueueArn"
     ]
     # As on AWS, S3 delivers only to a queue whose policy lets it send for this bucket.
-    allow_s3 = {
-        "Effect": "Allow",
-        "Principal": {"Service": "s3.amazonaws.com"},
-        "Action": "sqs:SendMessage",
-        "Resource": arn,
-        "Condition": {"ArnEquals": {"aws:SourceArn": f"arn:aws:s3:::{bucket}"}},
-    }
     sqs.set_queue_attributes(
-        QueueUrl=queue,
-        Attributes={"Policy": json.dumps({"Version": "2012-10-17", "Statement": [allow_s3]})},
+        QueueUrl=queue, Attributes={"Policy": s3_may("sqs:SendMessage", arn, bucket)}
     )
     s3.put_bucket_notification_configuration(
         Bucket=bucket,

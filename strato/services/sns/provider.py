@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from ...platform import Platform
 from .delivery import DeliveryOperations
+from .email_outbox import EmailOutboxOperations
 from .links import LinkOperations
-from .outbox import OutboxOperations
 from .publishing import PublishOperations
 from .subscriptions import SubscriptionOperations
 from .topic_access import TopicAccessOperations
@@ -27,7 +27,7 @@ class SnsProvider(
     SubscriptionOperations,
     PublishOperations,
     DeliveryOperations,
-    OutboxOperations,
+    EmailOutboxOperations,
     LinkOperations,
 ):
     """Topics, subscriptions, publishing, and delivery to SQS, Lambda, HTTP and email."""

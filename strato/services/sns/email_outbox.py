@@ -11,7 +11,7 @@ from . import envelope, records
 from .base import SnsBase
 
 
-class OutboxOperations(SnsBase):
+class EmailOutboxOperations(SnsBase):
     def capture_email(
         self,
         sub: dict[str, Any],

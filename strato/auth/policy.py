@@ -8,6 +8,7 @@ IfExists, and ForAnyValue/ForAllValues) are honoured.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import re
@@ -73,10 +74,16 @@ def decide(document: str | None, request: Request) -> str:
     if not document:
         return NOT_APPLICABLE
     try:
-        statements = parse(document)
+        statements = _parsed(document)
     except MalformedPolicy:
         return NOT_APPLICABLE
     return evaluate(statements, request)
+
+
+@functools.lru_cache(maxsize=512)
+def _parsed(document: str) -> list[dict[str, Any]]:
+    """parse() once per policy text: decide() runs per request and per delivery."""
+    return parse(document)
 
 
 def service_request(

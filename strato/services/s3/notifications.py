@@ -213,6 +213,10 @@ def check_destinations(
         raise ServiceError("InvalidArgument", _UNVALIDATED, 400, **fields)
 
 
+# service -> (what S3 calls the destination, the provider's policy check)
+_POLICY_CHECKS = {"sqs": ("queue", "service_may_send"), "sns": ("topic", "service_may_publish")}
+
+
 def _refusal(platform: Any, ctx: RequestContext, bucket: dict[str, Any], arn: str) -> str | None:
     """Why S3 may not deliver to `arn`, in S3's words, or None when it may."""
     parts = arn.split(":")
@@ -221,29 +225,18 @@ def _refusal(platform: Any, ctx: RequestContext, bucket: dict[str, Any], arn: st
     service, region, account = parts[2], parts[3], parts[4]
     source_arn = f"arn:aws:s3:::{bucket['Name']}"
     source_account = bucket.get("Account", ctx.account_id)
-    if service == "sqs":
+    if service in _POLICY_CHECKS:
+        kind, check = _POLICY_CHECKS[service]
         try:
-            allowed = platform.provider("sqs").service_may_send(
+            allowed = getattr(platform.provider(service), check)(
                 account, region, arn, _PRINCIPAL, source_arn, source_account
             )
         except ServiceError:
-            return "The destination queue does not exist"
+            return f"The destination {kind} does not exist"
         if not allowed:
             return (
-                "Permissions on the destination queue do not allow S3 to publish notifications "
-                "from this bucket"
-            )
-    elif service == "sns":
-        try:
-            allowed = platform.provider("sns").service_may_publish(
-                account, region, arn, _PRINCIPAL, source_arn, source_account
-            )
-        except ServiceError:
-            return "The destination topic does not exist"
-        if not allowed:
-            return (
-                "Permissions on the destination topic do not allow S3 to publish notifications "
-                "from this bucket"
+                f"Permissions on the destination {kind} do not allow S3 to publish "
+                "notifications from this bucket"
             )
     elif service == "lambda":
         from ..lambda_ import records as lambda_records
